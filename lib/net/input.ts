@@ -1,0 +1,147 @@
+// A pull-style reader over the client's bytes: protocol code awaits a line
+// or a counted run of bytes (an IMAP literal). It holds at most one line or
+// one literal plus one network chunk, pausing the connection otherwise, so a
+// client that floods us cannot grow our memory.
+import type { Connection } from './connection';
+
+export class LineTooLongError extends Error {
+  constructor(readonly limit: number) {
+    super(`line longer than ${limit} bytes`);
+  }
+}
+
+const HIGH_WATER = 256 * 1024;
+
+export class InputReader {
+  private chunks: Buffer[] = [];
+  private buffered = 0;
+  private ended = false;
+  private wake: (() => void) | undefined;
+  private paused = false;
+
+  constructor(private readonly connection: Connection) {
+    connection.onData((chunk) => this.push(chunk));
+    connection.onInputEnd(() => {
+      this.ended = true;
+      this.notify();
+    });
+  }
+
+  /** True when the client has sent bytes that nobody has read yet. */
+  get hasBuffered(): boolean {
+    return this.buffered > 0;
+  }
+
+  /** Drops everything received but not yet read (STARTTLS). */
+  discardBuffered(): void {
+    this.chunks = [];
+    this.buffered = 0;
+  }
+
+  /**
+   * The next line without its CRLF or bare LF, or undefined at end of input.
+   * A line over `limit` bytes is consumed up to its end and reported as
+   * LineTooLongError, so the caller can answer and carry on.
+   */
+  async line(limit: number): Promise<Buffer | undefined> {
+    let scanned = 0;
+    let overflowed = false;
+    for (;;) {
+      const end = this.findNewline(scanned);
+      if (end >= 0) {
+        if (overflowed) {
+          this.consume(end + 1);
+          throw new LineTooLongError(limit);
+        }
+        const raw = this.consume(end + 1);
+        const cut = raw.length >= 2 && raw[raw.length - 2] === 0x0d ? 2 : 1;
+        return raw.subarray(0, raw.length - cut);
+      }
+      if (this.buffered > limit) {
+        overflowed = true;
+        this.consume(this.buffered);
+        scanned = 0;
+      } else {
+        scanned = this.buffered;
+      }
+      if (this.ended) {
+        if (overflowed) throw new LineTooLongError(limit);
+        return undefined;
+      }
+      await this.waitForData();
+    }
+  }
+
+  /** Exactly `count` bytes, or undefined when the input ends first. */
+  async bytes(count: number): Promise<Buffer | undefined> {
+    while (this.buffered < count) {
+      if (this.ended) return undefined;
+      await this.waitForData();
+    }
+    return this.consume(count);
+  }
+
+  /** Resolves when input is available or has ended, without consuming it. */
+  async waitReadable(): Promise<void> {
+    if (this.buffered === 0 && !this.ended) await this.waitForData();
+  }
+
+  get isEnded(): boolean {
+    return this.ended && this.buffered === 0;
+  }
+
+  private push(chunk: Buffer): void {
+    this.chunks.push(chunk);
+    this.buffered += chunk.length;
+    if (this.buffered > HIGH_WATER && !this.wake && !this.paused) {
+      this.paused = true;
+      this.connection.pause();
+    }
+    this.notify();
+  }
+
+  private notify(): void {
+    const wake = this.wake;
+    this.wake = undefined;
+    wake?.();
+  }
+
+  private waitForData(): Promise<void> {
+    if (this.paused) {
+      this.paused = false;
+      this.connection.resume();
+    }
+    return new Promise((resolve) => {
+      this.wake = resolve;
+    });
+  }
+
+  private findNewline(from: number): number {
+    let base = 0;
+    for (const chunk of this.chunks) {
+      if (from < base + chunk.length) {
+        const at = chunk.indexOf(0x0a, Math.max(0, from - base));
+        if (at >= 0) return base + at;
+      }
+      base += chunk.length;
+    }
+    return -1;
+  }
+
+  private consume(count: number): Buffer {
+    let result: Buffer;
+    const first = this.chunks[0];
+    if (first && first.length >= count) {
+      result = first.subarray(0, count);
+      if (first.length === count) this.chunks.shift();
+      else this.chunks[0] = first.subarray(count);
+    } else {
+      const all = Buffer.concat(this.chunks, this.buffered);
+      result = all.subarray(0, count);
+      const rest = all.subarray(count);
+      this.chunks = rest.length > 0 ? [rest] : [];
+    }
+    this.buffered -= count;
+    return result;
+  }
+}
