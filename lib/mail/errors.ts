@@ -1,0 +1,30 @@
+// Storage errors carry a kind; each protocol maps kinds to its own response
+// codes in one place (IMAP: RFC 5530 codes, POP3: RFC 2449/3206 codes).
+
+export type MailErrorKind =
+  | 'nonexistent' // no such mailbox
+  | 'exists' // target already exists
+  | 'in-use' // locked by another process
+  | 'too-big' // message or literal over a limit
+  | 'no-permission' // file system refused
+  | 'bad-name' // hostile or invalid mailbox name
+  | 'cannot' // operation not possible on this mailbox (e.g. delete INBOX)
+  | 'read-only' // mailbox opened read-only
+  | 'over-quota' // disk full or quota
+  | 'temporary' // try again later (lock timeout, transient I/O)
+  | 'corrupt'; // the file is not a valid mailbox
+
+export class MailError extends Error {
+  constructor(
+    readonly kind: MailErrorKind,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'MailError';
+  }
+}
+
+export function isMailError(error: unknown): error is MailError {
+  return error instanceof MailError;
+}
