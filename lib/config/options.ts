@@ -28,6 +28,7 @@ export const OPTIONS = {
   'syslog-socket': { kind: 'path', default: '/dev/log', summary: 'Local syslog socket; lines are dropped silently when it is missing.' },
   'nologin-file': { kind: 'path', default: '/etc/nologin', summary: 'When this file exists, logins are refused with its text.' },
   'mlock-helper': { kind: 'path', default: '/usr/bin/mlock', summary: 'UW\'s setgid mlock helper, used when the spool directory is not writable by the user.' },
+  'login-failure-delay': { kind: 'seconds', default: '3', summary: 'Pause after each failed login, as UW did, to slow down password guessing.' },
   'login-timeout': { kind: 'seconds', default: '180', summary: 'Idle time allowed before authentication.' },
   'imap-timeout': { kind: 'seconds', default: '1800', summary: 'Idle time allowed in an authenticated IMAP session (RFC 3501 minimum: 30 minutes).' },
   'pop3-timeout': { kind: 'seconds', default: '600', summary: 'Idle time allowed in an authenticated POP3 session.' },
