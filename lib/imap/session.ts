@@ -1,0 +1,193 @@
+// One client's IMAP session: its state, the logged-in user's mail store,
+// the selected mailbox, and the output side of the protocol. Commands get
+// this object; the dispatcher (./dispatcher) drives it.
+import type { Config } from '../config/config';
+import type { LoginContext } from '../auth/types';
+import type { MailStore, MailUser } from '../mail/types';
+import type { Connection } from '../net/connection';
+import type { InputReader } from '../net/input';
+import { LineTooLongError } from '../net/input';
+import { log } from '../log/syslog';
+import { isMailError } from '../mail/errors';
+import { ImapError, type SessionState } from './command';
+import type { SelectedMailbox } from './selected';
+import type { CommandTable } from './table';
+import { Encoder } from './wire/encoder';
+
+export interface SessionOptions {
+  readonly config: Config;
+  readonly connection: Connection;
+  readonly input: InputReader;
+  readonly login: LoginContext;
+  /** Whether a TLS certificate is installed (STARTTLS can be offered). */
+  readonly tlsAvailable: boolean;
+  /** Every command this server knows (capabilities are computed from it). */
+  readonly commands: CommandTable;
+  /** The client as log lines name it (`name [address]`). */
+  readonly clientHost: string;
+}
+
+/** The command being run, for handlers that answer differently in UID form. */
+export interface CurrentCommand {
+  readonly tag: string;
+  readonly name: string;
+  readonly uid: boolean;
+}
+
+// The options are the session's own read-only fields (session.config, session.connection…).
+export interface Session extends SessionOptions {}
+
+export class Session {
+  state: SessionState = 'not-authenticated';
+  /** Extensions turned on with ENABLE (RFC 5161). */
+  readonly enabled = new Set<string>();
+  /** Failed login attempts so far (the session ends after three, as UW). */
+  loginFailures = 0;
+  current: CurrentCommand = { tag: '*', name: '', uid: false };
+  /** What to do when the autologout timer fires (installed by main). */
+  onAutologout: (() => Promise<void>) | undefined;
+  private mailStore: MailStore | undefined;
+  private selectedMailbox: SelectedMailbox | undefined;
+  /** Set when the session must end after the current command's tagged response. */
+  private farewell: string | undefined;
+
+  constructor(options: SessionOptions) {
+    Object.assign(this, options);
+  }
+
+  // ---- output ----
+
+  /** Writes `* <response>` (text or an Encoder with literals). */
+  untagged(response: string | Encoder): void {
+    this.connection.write('* ');
+    this.writeResponse(response);
+  }
+
+  /** Writes a `+` continuation request. */
+  continuation(text: string): void {
+    this.connection.write(text === '' ? '+\r\n' : `+ ${text}\r\n`);
+  }
+
+  /** Writes `<tag> <response>`; the dispatcher uses this for the command's completion. */
+  tagged(tag: string, response: string): void {
+    this.connection.write(`${tag} ${response}\r\n`);
+  }
+
+  /** Waits until the client has taken what was written (call inside long outputs such as FETCH 1:*). */
+  drain(): Promise<void> {
+    return this.connection.drain();
+  }
+
+  private writeResponse(response: string | Encoder): void {
+    if (typeof response === 'string') {
+      this.connection.write(`${response}\r\n`);
+      return;
+    }
+    for (const chunk of response.chunks()) this.connection.write(chunk);
+    this.connection.write('\r\n');
+  }
+
+  // ---- input outside the command grammar (AUTHENTICATE, IDLE) ----
+
+  /** One line from the client, or undefined when the connection ended. Over-long lines are a BAD. */
+  async readLine(): Promise<string | undefined> {
+    try {
+      return (await this.input.line(this.config.number('max-line')))?.toString('latin1');
+    } catch (error) {
+      if (error instanceof LineTooLongError) throw new ImapError('BAD', 'Line too long');
+      throw error;
+    }
+  }
+
+  /**
+   * Awaits client input with the autologout timer running: login-timeout
+   * before login, imap-timeout after. When it fires the session ends with
+   * BYE and `pending` is abandoned.
+   */
+  async waitForClient<T>(pending: Promise<T>): Promise<T> {
+    const seconds = this.config.number(this.state === 'not-authenticated' ? 'login-timeout' : 'imap-timeout');
+    const timer = setTimeout(() => void this.onAutologout?.(), seconds * 1000);
+    try {
+      return await pending;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  // ---- mailbox updates ----
+
+  /**
+   * Checks the selected mailbox for outside changes and sends what the
+   * client may be told now. `allowExpunge` is false at the end of commands
+   * that use sequence numbers (RFC 3501 §7.4.1). A mailbox that has
+   * vanished or broken ends the session, as UW's "lost mailbox".
+   */
+  async sync(options: { allowExpunge: boolean }): Promise<void> {
+    const selected = this.selectedMailbox;
+    if (!selected) return;
+    try {
+      await selected.mailbox.poll(options);
+    } catch (error) {
+      if (isMailError(error) && (error.kind === 'nonexistent' || error.kind === 'corrupt')) {
+        log('err', `Lost mailbox ${selected.mailbox.name} user=${this.user?.name ?? '???'} host=${this.clientHost}: ${error.message}`);
+        this.endAfterCommand(`Lost mailbox: ${error.message}`);
+      } else {
+        log('warning', `Checking ${selected.mailbox.name} failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    for (const line of selected.takeUpdates({ withUid: this.current.uid })) this.untagged(line);
+  }
+
+  // ---- state ----
+
+  get user(): MailUser | undefined {
+    return this.mailStore?.user;
+  }
+
+  /** The logged-in user's store (commands allowed only after login may rely on it). */
+  get store(): MailStore {
+    if (!this.mailStore) throw new ImapError('BAD', 'Not logged in');
+    return this.mailStore;
+  }
+
+  get selected(): SelectedMailbox | undefined {
+    return this.selectedMailbox;
+  }
+
+  /** The selected mailbox (commands allowed only in the selected state may rely on it). */
+  get mailbox(): SelectedMailbox {
+    if (!this.selectedMailbox) throw new ImapError('BAD', 'No mailbox selected');
+    return this.selectedMailbox;
+  }
+
+  /** Enters the authenticated state with the user's store. */
+  authenticated(store: MailStore): void {
+    this.mailStore = store;
+    this.state = 'authenticated';
+  }
+
+  /** Enters the selected state. */
+  select(selected: SelectedMailbox): void {
+    this.selectedMailbox = selected;
+    this.state = 'selected';
+  }
+
+  /** Leaves the selected state, closing the mailbox (expunging first when asked, as CLOSE does). */
+  async deselect(options: { expunge: boolean }): Promise<void> {
+    const selected = this.selectedMailbox;
+    if (!selected) return;
+    this.selectedMailbox = undefined;
+    if (this.state === 'selected') this.state = 'authenticated';
+    await selected.mailbox.close(options);
+  }
+
+  /** Ends the session with `* BYE <text>` after the current command's tagged response. */
+  endAfterCommand(text: string): void {
+    this.farewell ??= text;
+  }
+
+  /** The pending BYE text, if the session is to end. */
+  get pendingFarewell(): string | undefined {
+    return this.farewell;
+  }
+}
