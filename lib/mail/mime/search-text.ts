@@ -1,0 +1,41 @@
+// Decoded text of a message for SEARCH: header values with RFC 2047 words
+// decoded, and the content of text parts with their transfer encoding and
+// charset undone. Everything else (images, archives) holds no searchable text.
+import { decodeCharset } from './charset';
+import { paramValue } from './content';
+import { decodeEncodedWords } from './encoded-word';
+import { fieldValue, readHeader } from './header';
+import type { MimePart } from './structure';
+import { decodeTransfer } from './transfer';
+
+/** Decoded values of the fields called `name` (lower case) in a part's header. */
+export function headerTexts(message: Buffer, part: MimePart, name: string): string[] {
+  const block = readHeader(message, part.header.start, part.header.end);
+  return block.fields.filter((field) => field.name === name).map((field) => decodeEncodedWords(fieldValue(message, field)));
+}
+
+/** The whole header as decoded text, one field per line (SEARCH TEXT). */
+export function headerText(message: Buffer, part: MimePart): string {
+  const block = readHeader(message, part.header.start, part.header.end);
+  return block.fields.map((field) => `${field.name}: ${decodeEncodedWords(fieldValue(message, field))}`).join('\n');
+}
+
+/**
+ * Decoded text of every text part, depth first, including those of
+ * encapsulated messages (whose headers count as text too).
+ */
+export function* bodyTexts(message: Buffer, part: MimePart): Generator<string> {
+  if (part.kind === 'multipart') {
+    for (const child of part.parts) yield* bodyTexts(message, child);
+    return;
+  }
+  if (part.kind === 'message' && part.message !== undefined) {
+    yield headerText(message, part.message);
+    yield* bodyTexts(message, part.message);
+    return;
+  }
+  if (part.type.toLowerCase() !== 'text') return;
+  const raw = message.subarray(part.body.start, part.body.end);
+  const decoded = decodeTransfer(raw, part.encoding) ?? raw;
+  yield decodeCharset(decoded, paramValue(part.params, 'charset'));
+}
