@@ -1,0 +1,145 @@
+// The dot-lock "<mailbox>.lock" that delivery agents (procmail, Postfix
+// local, dotlockfile, UW's mlock) agree on. It is made the NFS-safe way: a
+// unique "hitching post" file is linked to the lock name and the link count
+// decides, because link() can report failure over NFS after it succeeded.
+// Where hard links are impossible, O_EXCL creation is used. A lock is stale
+// when its ctime is more than five minutes old (UW's rule); attempts repeat
+// once a second. The lock holds our PID, so liblockfile-based agents on
+// this host can tell when it was left behind by a dead process.
+import { closeSync, constants, linkSync, openSync, statSync, unlinkSync, utimesSync, writeSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { MailError } from '../errors';
+
+export const STALE_AFTER_MS = 5 * 60 * 1000;
+const RETRY_MS = 1000;
+
+export type DotLockAttempt = 'locked' | 'busy' | 'no-access';
+
+function removeQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // Already gone.
+  }
+}
+
+function createExclusive(path: string): number {
+  return openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o644);
+}
+
+function isNoAccess(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === 'EACCES' || code === 'EPERM' || code === 'EROFS';
+}
+
+/** One attempt to take `lockPath`. */
+export function tryDotLock(lockPath: string, now = Date.now()): DotLockAttempt {
+  const post = `${lockPath}.${hostname().replace(/[/\s]/g, '_')}.${process.pid}.${now.toString(36)}${Math.random().toString(36).slice(2, 8)}`;
+  let fd: number;
+  try {
+    fd = createExclusive(post);
+  } catch (error) {
+    if (isNoAccess(error)) return 'no-access';
+    throw error;
+  }
+  try {
+    writeSync(fd, `${process.pid}\n`);
+  } finally {
+    closeSync(fd);
+  }
+  let won = false;
+  try {
+    try {
+      linkSync(post, lockPath);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EPERM' || code === 'ENOSYS' || code === 'EOPNOTSUPP') return exclusiveFallback(lockPath, now);
+      // EEXIST, or an NFS reply lost after success: the link count decides.
+    }
+    won = statSync(post).nlink === 2;
+  } finally {
+    removeQuietly(post);
+  }
+  if (won) return 'locked';
+  breakIfStale(lockPath, now);
+  return 'busy';
+}
+
+function exclusiveFallback(lockPath: string, now: number): DotLockAttempt {
+  try {
+    const fd = createExclusive(lockPath);
+    try {
+      writeSync(fd, `${process.pid}\n`);
+    } finally {
+      closeSync(fd);
+    }
+    return 'locked';
+  } catch (error) {
+    if (isNoAccess(error)) return 'no-access';
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    breakIfStale(lockPath, now);
+    return 'busy';
+  }
+}
+
+function breakIfStale(lockPath: string, now: number): void {
+  try {
+    if (now - statSync(lockPath).ctimeMs > STALE_AFTER_MS) unlinkSync(lockPath);
+  } catch {
+    // Vanished meanwhile, or not ours to remove: try again later.
+  }
+}
+
+export interface HeldDotLock {
+  /** Keeps the lock fresh during long operations (others judge staleness by ctime). */
+  refresh(): void;
+  release(): void;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Takes the dot-lock, retrying once a second until `timeoutMs`. Resolves to
+ * undefined when the directory does not let us create it (the caller then
+ * tries the mlock helper). Throws MailError('temporary') on timeout.
+ */
+export async function acquireDotLock(mailboxPath: string, timeoutMs: number): Promise<HeldDotLock | undefined> {
+  const lockPath = `${mailboxPath}.lock`;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    let attempt: DotLockAttempt;
+    try {
+      attempt = tryDotLock(lockPath);
+    } catch (error) {
+      throw new MailError('temporary', `Can't lock ${mailboxPath}: ${(error as Error).message}`, { cause: error });
+    }
+    if (attempt === 'no-access') return undefined;
+    if (attempt === 'locked') return heldLock(lockPath);
+    if (Date.now() >= deadline) throw new MailError('temporary', `Mailbox ${mailboxPath} is locked by another process`);
+    await sleep(RETRY_MS);
+  }
+}
+
+/** Renews a lock's ctime (others judge staleness by it). */
+export function touchLock(lockPath: string): void {
+  try {
+    const now = new Date();
+    utimesSync(lockPath, now, now);
+  } catch {
+    // Broken by someone else: nothing sensible to do mid-operation.
+  }
+}
+
+function heldLock(lockPath: string): HeldDotLock {
+  let held = true;
+  return {
+    refresh(): void {
+      if (held) touchLock(lockPath);
+    },
+    release(): void {
+      if (!held) return;
+      held = false;
+      removeQuietly(lockPath);
+    },
+  };
+}

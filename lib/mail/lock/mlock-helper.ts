@@ -1,0 +1,74 @@
+// UW's setgid-mail helper for spool directories the user cannot write
+// (Debian's /var/mail is 2775 root:mail). Protocol, as observed with
+// /usr/bin/mlock from Debian's "mlock" package: run `mlock FD PATH` with the
+// mailbox open on descriptor FD (it checks that FD and PATH are the same
+// file); it makes PATH.lock and writes "+" to its stdout once it holds it,
+// then waits; one byte on its stdin (or end of file, should we die) makes it
+// remove the lock and exit. Any other output ("?dir=…") or an exit without
+// "+" means it could not lock. It retries by itself for minutes, so we stop
+// it at our own deadline.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { MailError } from '../errors';
+import { touchLock, type HeldDotLock } from './dotlock';
+
+/** Descriptor number the mailbox has in the helper. */
+const CHILD_FD = 3;
+
+export type HelperOutcome = { readonly held: HeldDotLock } | { readonly failed: string };
+
+export function helperAvailable(helperPath: string): boolean {
+  return helperPath !== '' && existsSync(helperPath);
+}
+
+/**
+ * Asks the helper for the dot-lock of `mailboxPath` (open as `fd`). Throws
+ * MailError('temporary') when it is still trying at the deadline.
+ */
+export function lockWithHelper(helperPath: string, fd: number, mailboxPath: string, timeoutMs: number): Promise<HelperOutcome> {
+  return new Promise((resolve, reject) => {
+    let child: ChildProcess;
+    try {
+      child = spawn(helperPath, [String(CHILD_FD), mailboxPath], { stdio: ['pipe', 'pipe', 'ignore', fd] });
+    } catch (error) {
+      resolve({ failed: (error as Error).message });
+      return;
+    }
+    let settled = false;
+    let output = '';
+    const finish = (outcome: HelperOutcome | Error): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      if (outcome instanceof Error) reject(outcome);
+      else resolve(outcome);
+    };
+    const timer = setTimeout(() => {
+      child.kill('SIGTERM');
+      finish(new MailError('temporary', `Mailbox ${mailboxPath} is locked by another process`));
+    }, timeoutMs);
+    child.on('error', (error) => finish({ failed: error.message }));
+    child.stdin?.on('error', () => undefined);
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString('latin1');
+      if (output.startsWith('+')) finish({ held: heldByHelper(child, `${mailboxPath}.lock`) });
+      else if (output.includes('\n')) finish({ failed: output.trim() });
+    });
+    child.on('exit', (code) => finish({ failed: output.trim() || `exit status ${code ?? 'signal'}` }));
+  });
+}
+
+function heldByHelper(child: ChildProcess, lockPath: string): HeldDotLock {
+  let held = true;
+  return {
+    // The helper runs with our user id, so the lock file is ours to touch.
+    refresh(): void {
+      if (held) touchLock(lockPath);
+    },
+    release(): void {
+      if (!held) return;
+      held = false;
+      child.stdin?.end('+');
+    },
+  };
+}
