@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, it } from 'node:test';
+import { parseConfigText } from '../../../lib/config/config';
 import { OPTIONS } from '../../../lib/config/options';
 import { OPTION_EXAMPLES } from '../../../man/tools/option-examples';
 import { renderOptionsSection, spliceGenerated } from '../../../man/tools/options-section';
@@ -56,6 +57,23 @@ describe('imapd.cf(5) options', () => {
   it('has an example for every option', () => {
     const missing = Object.keys(OPTIONS).filter((name) => !Object.hasOwn(OPTION_EXAMPLES, name));
     assert.deepEqual(missing, [], 'add them to man/tools/option-examples.ts, then run: npx tsx man/tools/generate.ts');
+  });
+
+  it('shows examples that the configuration parser accepts', (t) => {
+    if (!requireProgram(t, MANDOC, 'mandoc')) return;
+    const lines = renderedText('imapd.cf.5').split('\n').map((line) => line.trim());
+    const perOption = lines.filter((line) => line.startsWith('Example: set ')).map((line) => line.slice('Example: '.length));
+    assert.equal(perOption.length, Object.keys(OPTIONS).length);
+    const start = lines.indexOf('# /etc/imapd.cf');
+    assert.ok(start >= 0, 'the EXAMPLES file is missing');
+    const sample = lines.slice(start, lines.indexOf('', start));
+    assert.ok(sample.length > 2, 'the EXAMPLES file has no settings');
+    for (const [origin, text] of [['per-option examples', perOption.join('\n')], ['EXAMPLES file', sample.join('\n')]] as const) {
+      const values: Record<string, string> = {};
+      const problems: string[] = [];
+      parseConfigText(text, origin, values, problems);
+      assert.deepEqual(problems, []);
+    }
   });
 
   it('is up to date with the defaults and summaries (npx tsx man/tools/generate.ts)', () => {
