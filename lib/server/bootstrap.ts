@@ -7,6 +7,7 @@ import { basename } from 'node:path';
 import { loadConfig, type Config } from '../config/config';
 import { configureLog, log } from '../log/syslog';
 import { Connection } from '../net/connection';
+import { admitClient } from '../net/hostsaccess/gate';
 import { InputReader } from '../net/input';
 import { loadTlsContext, wantsImplicitTls } from '../net/tls';
 import { DEFAULT_COMMAND_LINE, parseCommandLine, type CommandLine } from './cli';
@@ -48,9 +49,12 @@ export async function bootstrap(program: Program): Promise<ServerContext | undef
   const invokedAs = basename(process.argv[1] ?? program);
   const connection = Connection.fromStdio();
 
-  // ---- tcp_wrappers hook (lib/net/hostsaccess owner): call checkHostsAccess
-  // here, before TLS and the greeting; on refusal write the protocol's
-  // one-line error, log, `await connection.end()`, exitProcess(...), return undefined.
+  // ---- tcp_wrappers (lib/net/hostsaccess): before TLS and the greeting.
+  if (!(await admitClient({ program, config, connection }))) {
+    exitProcess(0);
+    return undefined;
+  }
+  // ---- end tcp_wrappers
 
   if (wantsImplicitTls({ local: connection.local, invokedAs, requested: commandLine.implicitTls })) {
     if (!(await startImplicitTls(program, config, connection))) {
