@@ -4,4 +4,5 @@ export { admitClient } from './gate';
 export { checkHostsAccess, peerMatchesClientList } from './check';
 export { matchesClientList, hostInfo, PARANOID, UNKNOWN, type AccessRequest, type HostInfo } from './patterns';
 export { decideAccess, type AccessVerdict } from './verdict';
+export { accessTableProblems } from './lint';
 export { parseAccessTable, type AccessRule, type AccessTable } from './table';

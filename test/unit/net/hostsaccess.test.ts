@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { loadConfig } from '../../../lib/config/config';
-import { checkHostsAccess, matchesClientList, parseAccessTable, peerMatchesClientList } from '../../../lib/net/hostsaccess';
+import { accessTableProblems, checkHostsAccess, matchesClientList, parseAccessTable, peerMatchesClientList } from '../../../lib/net/hostsaccess';
 import { verifiedHostName, type NameResolver } from '../../../lib/net/hostsaccess/lookup';
 
 /** A resolver that records every question it is asked. */
@@ -145,4 +145,24 @@ test('parseAccessTable reports lines libwrap skips', () => {
   const table = parseAccessTable('imapd ALL\n# comment\nipop3d: ALL : deny\nimapd: 10.', 'hosts.allow');
   assert.deepEqual(table.rules.map((rule) => [rule.line, rule.daemons, rule.clients, rule.options]), [[3, 'ipop3d', ' ALL ', ' deny']]);
   assert.deepEqual(table.problems, ['hosts.allow:1: missing ":" separator', 'hosts.allow:4: missing newline at end of file; the line is ignored']);
+});
+
+test('accessTableProblems: what --check reports about a file', () => {
+  const text = [
+    'imapd : ALL : allow',
+    'imapd ALL',
+    'ipop3d : .example.com : twist /bin/echo go away',
+    'ipop3d : 10. : severity loud',
+    'imapd : @trusted KNOWN@.example.com ALL@10. UNKNOWN@ALL',
+    'imapd : 10.1.2.3 : allow',
+  ].join('\n');
+  assert.deepEqual(accessTableProblems(text, 'hosts.allow'), [
+    'hosts.allow:2: missing ":" separator',
+    'hosts.allow:6: missing newline at end of file; the line is ignored',
+    'hosts.allow:3: twist is not supported (no shell commands are run); matching clients are refused',
+    'hosts.allow:4: bad value for option "severity": loud; matching clients are refused',
+    'hosts.allow:5: NIS netgroup @trusted is not supported and never matches',
+    'hosts.allow:5: KNOWN@.example.com: client user names are never looked up (no RFC 931), so only ALL@ and UNKNOWN@ can match',
+  ]);
+  assert.deepEqual(accessTableProblems('imapd : ALL : allow\nipop3d : ALL : allow\n', 'hosts.allow'), []);
 });
