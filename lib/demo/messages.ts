@@ -71,7 +71,7 @@ export const INBOX = mbox([
       'Alice wrote:',
       '> Every connection you make starts a fresh imapd or ipop3d process',
       '',
-      'From my side this works nicely with mutt and with curl.',
+      'On my side this works nicely with mutt and with curl.',
       'Grüße, Bob',
     ].join('\n'),
   },
