@@ -8,6 +8,9 @@ import { loginContext } from '../../../lib/auth/context';
 import { loadConfig } from '../../../lib/config/config';
 import type { Command } from '../../../lib/imap/command';
 import { fetchCommand, uidFetchCommand } from '../../../lib/imap/commands/fetch';
+import { searchCommand, uidSearchCommand } from '../../../lib/imap/commands/search';
+import { sortCommand, uidSortCommand } from '../../../lib/imap/commands/sort';
+import { threadCommand, uidThreadCommand } from '../../../lib/imap/commands/thread';
 import { Dispatcher } from '../../../lib/imap/dispatcher';
 import { SelectedMailbox } from '../../../lib/imap/selected';
 import { Session } from '../../../lib/imap/session';
@@ -144,7 +147,16 @@ export class MemoryMailbox implements Mailbox {
 }
 
 /** The commands these scripts exercise (the rest of the table is tested elsewhere). */
-const CONTENT_COMMANDS: readonly Command[] = [fetchCommand, uidFetchCommand];
+const CONTENT_COMMANDS: readonly Command[] = [
+  fetchCommand,
+  uidFetchCommand,
+  searchCommand,
+  uidSearchCommand,
+  sortCommand,
+  uidSortCommand,
+  threadCommand,
+  uidThreadCommand,
+];
 
 /**
  * Runs `commands` (one per line, CRLF added) in the selected state on
