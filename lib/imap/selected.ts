@@ -78,7 +78,7 @@ export class SelectedMailbox implements MailboxEvents {
   permanentFlagsResponse(): string {
     if (this.readOnly) return 'OK [PERMANENTFLAGS ()] No permanent flags permitted';
     const wildcard = this.mailbox.canCreateKeywords ? ['\\*'] : [];
-    return `OK [PERMANENTFLAGS (${[...SYSTEM_FLAGS, ...this.mailbox.keywords, ...wildcard].join(' ')})] Limited`;
+    return `OK [PERMANENTFLAGS (${[...SYSTEM_FLAGS, ...this.mailbox.keywords, ...wildcard].join(' ')})] Permanent flags`;
   }
 
   /** The session's own STORE already answered for these messages. */

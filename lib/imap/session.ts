@@ -25,6 +25,8 @@ export interface SessionOptions {
   readonly commands: CommandTable;
   /** The client as log lines name it (`name [address]`). */
   readonly clientHost: string;
+  /** Opens a logged-in user's mail store (lib/mail/store in the server; a fake in unit tests). */
+  readonly openStore: (user: MailUser) => MailStore | Promise<MailStore>;
 }
 
 /** The command being run, for handlers that answer differently in UID form. */
@@ -39,8 +41,6 @@ export interface Session extends SessionOptions {}
 
 export class Session {
   state: SessionState = 'not-authenticated';
-  /** Extensions turned on with ENABLE (RFC 5161). */
-  readonly enabled = new Set<string>();
   /** Failed login attempts so far (the session ends after three, as UW). */
   loginFailures = 0;
   current: CurrentCommand = { tag: '*', name: '', uid: false };
@@ -106,7 +106,8 @@ export class Session {
    */
   async waitForClient<T>(pending: Promise<T>): Promise<T> {
     const seconds = this.config.number(this.state === 'not-authenticated' ? 'login-timeout' : 'imap-timeout');
-    const timer = setTimeout(() => void this.onAutologout?.(), seconds * 1000);
+    // unref: the connection, not this timer, is what keeps a session alive.
+    const timer = setTimeout(() => void this.onAutologout?.(), seconds * 1000).unref();
     try {
       return await pending;
     } finally {
