@@ -4,13 +4,13 @@
 // count as protected.
 import { readFileSync } from 'node:fs';
 import { passwordFileReadable } from './password-file';
-import { peerMatches } from './peer-patterns';
+import { isPlaintextHost } from './plaintext-hosts';
 import type { LoginContext } from './types';
 
 export function plaintextAllowed(ctx: LoginContext): boolean {
   if (ctx.secure || ctx.peer === undefined) return true;
   if (!ctx.config.boolean('disable-plaintext')) return true;
-  return peerMatches(ctx.peer.address, ctx.config.list('plaintext-hosts'));
+  return isPlaintextHost(ctx.config, ctx.peer);
 }
 
 /** SASL mechanisms to advertise, in order of preference. */

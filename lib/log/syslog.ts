@@ -39,6 +39,12 @@ export function log(severity: Severity, message: string, facility: Facility = 'm
   }
 }
 
+/** Closes the syslog socket (it holds the event loop open); the next log() reopens it. */
+export function closeLog(): void {
+  socket?.close();
+  socket = undefined;
+}
+
 function openSocket(): DatagramSocket | null {
   if (socket !== undefined) return socket;
   try {

@@ -4,6 +4,7 @@
 // tcp_wrappers, and for implicit TLS complete the handshake before the
 // greeting. `--check` prints its report and exits here.
 import { basename } from 'node:path';
+import { settlePlaintextHost } from '../auth/plaintext-hosts';
 import { loadConfig, type Config } from '../config/config';
 import { configureLog, log } from '../log/syslog';
 import { Connection } from '../net/connection';
@@ -55,6 +56,7 @@ export async function bootstrap(program: Program): Promise<ServerContext | undef
     return undefined;
   }
   // ---- end tcp_wrappers
+  await settlePlaintextHost(config, connection.peer);
 
   if (wantsImplicitTls({ local: connection.local, invokedAs, requested: commandLine.implicitTls })) {
     if (!(await startImplicitTls(program, config, connection))) {

@@ -1,20 +1,24 @@
-// tcp_wrappers files: readable, and whether they name this daemon.
-// TODO(hosts-access): replace with the lib/net/hostsaccess parser's syntax check once it lands.
+// tcp_wrappers files: readable, and free of lines libwrap would skip or
+// rules that cannot work (lib/net/hostsaccess's linter).
 import { readFileSync } from 'node:fs';
 import type { Config } from '../../config/config';
-import { error, ok, type Finding } from './finding';
+import { accessTableProblems } from '../../net/hostsaccess';
+import { error, ok, warning, type Finding } from './finding';
 
-export function checkHostsFiles(program: string, config: Config): Finding[] {
-  return [config.string('hosts-allow'), config.string('hosts-deny')].map((path) => {
+const SUBJECT = 'tcp_wrappers';
+
+export function checkHostsFiles(config: Config): Finding[] {
+  return [config.string('hosts-allow'), config.string('hosts-deny')].flatMap((path): Finding[] => {
     let text: string;
     try {
-      text = readFileSync(path, 'utf8');
+      text = readFileSync(path, 'latin1');
     } catch (cause) {
       const missing = (cause as NodeJS.ErrnoException).code === 'ENOENT';
-      return missing ? ok('tcp_wrappers', `${path} not present (no rules)`) : error('tcp_wrappers', `${path}: cannot read (${(cause as Error).message})`);
+      if (missing) return [ok(SUBJECT, `${path} not present (no rules)`)];
+      return [error(SUBJECT, `${path}: cannot read (${(cause as Error).message})${path === config.string('hosts-deny') ? ': every client is refused' : ''}`)];
     }
-    const daemons = text.split('\n').map((line) => line.replace(/#.*/, '').split(':')[0] ?? '').join(',');
-    const named = new RegExp(`(^|[\\s,])(${program}|ALL)([\\s,]|$)`).test(daemons);
-    return ok('tcp_wrappers', `${path}: ${named ? 'has rules' : 'no rule'} for ${program}`);
+    const problems = accessTableProblems(text, path);
+    if (problems.length === 0) return [ok(SUBJECT, `${path}: syntax ok`)];
+    return problems.map((problem) => warning(SUBJECT, problem));
   });
 }

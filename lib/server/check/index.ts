@@ -19,7 +19,7 @@ export function collectFindings(program: Program, config: Config): Finding[] {
     ...checkPam(program === 'imapd' ? 'imap' : 'pop3', config),
     ...checkPasswordFile(config),
     ...checkSpool(config),
-    ...checkHostsFiles(program, config),
+    ...checkHostsFiles(config),
     ...nologinFindings(config),
   ];
 }
