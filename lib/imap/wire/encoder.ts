@@ -4,6 +4,8 @@
 // Buffer from disk to socket: parts are collected, not concatenated.
 
 const QUOTED_MAX = 1024;
+/** Text that isQuotable() would accept: 7-bit, no NUL, CR or LF. */
+const QUOTABLE_TEXT = /^[\x01-\x09\x0b\x0c\x0e-\x7f]*$/;
 
 /** True when `value` can be sent as an astring atom (ASTRING-CHARs, and not NIL, which would read as nil). */
 export function isAtom(value: string): boolean {
@@ -34,7 +36,10 @@ export class Encoder {
 
   /** Protocol text as is (keywords, atoms the caller knows are atoms, punctuation). */
   raw(text: string): this {
-    this.parts.push(text);
+    // Adjacent text is joined, so a response goes out in a few writes, not one per token.
+    const last = this.parts.length - 1;
+    if (typeof this.parts[last] === 'string') this.parts[last] += text;
+    else this.parts.push(text);
     return this;
   }
 
@@ -48,6 +53,10 @@ export class Encoder {
 
   /** A string (quoted or literal; never an atom). */
   string(value: string | Buffer): this {
+    // Short 7-bit text (most ENVELOPE and BODYSTRUCTURE strings) needs no Buffer.
+    if (typeof value === 'string' && value.length <= QUOTED_MAX && QUOTABLE_TEXT.test(value)) {
+      return this.raw(`"${value.replace(/[\\"]/g, '\\$&')}"`);
+    }
     const bytes = typeof value === 'string' ? Buffer.from(value, 'utf8') : value;
     if (isQuotable(bytes)) return this.raw(`"${bytes.toString('ascii').replace(/[\\"]/g, '\\$&')}"`);
     return this.literal(bytes);
