@@ -1,0 +1,32 @@
+// QUIT (RFC 1939 §4 and §6). In TRANSACTION it enters the UPDATE state: only
+// now are the session's deletions applied and retrieved messages marked seen.
+import { logUpdate } from '../audit';
+import { expirePolicy } from '../capabilities';
+import { errorResponse } from '../errors';
+import { ok } from '../wire';
+import { log } from '../../log/syslog';
+import { ANY_STATE, type Pop3Command } from './types';
+
+export const quit: Pop3Command = {
+  states: ANY_STATE,
+  async run(session) {
+    const maildrop = session.maildrop;
+    if (session.state === 'authorization' || !maildrop) {
+      session.reply(ok('Sayonara'));
+      await session.end();
+      return;
+    }
+    session.state = 'update';
+    session.maildrop = undefined;
+    try {
+      const result = await maildrop.commit({ expireRetrieved: expirePolicy(session.config) === 0 });
+      logUpdate(session.userName ?? '???', session.options.clientHost, result.remaining, result.deleted);
+      session.reply(ok(`Sayonara (${result.deleted} deleted, ${result.remaining} left)`));
+    } catch (error) {
+      log('err', `update failed user=${session.userName ?? '???'}: ${String(error)}`);
+      session.reply(errorResponse(error, 'Some deleted messages were not removed'));
+      await maildrop.release().catch(() => undefined);
+    }
+    await session.end();
+  },
+};

@@ -1,0 +1,250 @@
+// One POP3 session (RFC 1939): greeting, then commands read one line at a
+// time under the idle timer of the current state and dispatched through the
+// command table. Pipelined commands (RFC 2449) simply wait in the input
+// reader; answers are written in order.
+import type { Account } from '../auth/types';
+import type { Config } from '../config/config';
+import type { Connection } from '../net/connection';
+import { LineTooLongError, type InputReader } from '../net/input';
+import { setFarewell } from '../server/process';
+import { logAutologout, logHangup, logLogin, logLoginFailed, logLogout, logMailboxError, type LoginMethod } from './audit';
+import { COMMANDS } from './commands';
+import { errorResponse, isServerFault } from './errors';
+import type { LoginPort, TlsPort } from './login';
+import { Maildrop } from './maildrop';
+import { err, ok, parseCommandLine, printable } from './wire';
+import { log } from '../log/syslog';
+
+export type Pop3State = 'authorization' | 'transaction' | 'update';
+
+export interface Pop3SessionOptions {
+  readonly connection: Connection;
+  readonly input: InputReader;
+  readonly config: Config;
+  readonly login: LoginPort;
+  readonly tls: TlsPort;
+  /** Our host name, for the greeting. */
+  readonly serverName: string;
+  /** The client as log lines name it. */
+  readonly clientHost: string;
+}
+
+/** RFC 2449 allows 255 octets; some clients send more, so be lenient but bounded. */
+const COMMAND_LINE_LIMIT = 1024;
+/** A SASL response line (base64) may be longer than a command. */
+const SASL_LINE_LIMIT = 8192;
+const MAX_BAD_COMMANDS = 10;
+const MAX_LOGIN_FAILURES = 3;
+
+type ReadResult = { readonly kind: 'line'; readonly line: Buffer } | { readonly kind: 'too-long' } | { readonly kind: 'gone' };
+
+export class Pop3Session {
+  state: Pop3State = 'authorization';
+  /** The name given by USER, waiting for PASS. */
+  pendingUser: string | undefined;
+  /** The logged-in user. */
+  userName: string | undefined;
+  maildrop: Maildrop | undefined;
+  /** The timestamp of our greeting, when APOP is offered. */
+  apopTimestamp: string | undefined;
+  private failures = 0;
+  /** Invalid commands in a row; one that is accepted starts the count again. */
+  private badCommands = 0;
+  private refusedCurrent = false;
+  private finished = false;
+
+  constructor(readonly options: Pop3SessionOptions) {}
+
+  get config(): Config {
+    return this.options.config;
+  }
+
+  get login(): LoginPort {
+    return this.options.login;
+  }
+
+  get tls(): TlsPort {
+    return this.options.tls;
+  }
+
+  get input(): InputReader {
+    return this.options.input;
+  }
+
+  get connection(): Connection {
+    return this.options.connection;
+  }
+
+  get isFinished(): boolean {
+    return this.finished;
+  }
+
+  async run(): Promise<void> {
+    setFarewell(async (text) => {
+      this.reply(err(text, 'SYS/TEMP'));
+      await this.connection.end();
+    });
+    this.apopTimestamp = this.login.apopTimestamp();
+    // Some old clients want nothing between "+OK" and "POP3".
+    this.reply(ok(`POP3 ${this.options.serverName} server ready${this.apopTimestamp ? ` ${this.apopTimestamp}` : ''}`));
+    while (!this.finished) {
+      const read = await this.readLine(COMMAND_LINE_LIMIT);
+      if (read.kind === 'gone') break;
+      this.refusedCurrent = false;
+      if (read.kind === 'too-long') await this.refuse(err(`Command line too long (limit ${COMMAND_LINE_LIMIT} octets)`));
+      else await this.execute(read.line);
+      if (!this.refusedCurrent) this.badCommands = 0;
+      await this.connection.drain();
+    }
+  }
+
+  reply(line: string): void {
+    this.connection.write(`${line}\r\n`);
+  }
+
+  /** A multi-line response of short text lines (CAPA, LIST, UIDL). */
+  replyLines(status: string, lines: readonly string[]): void {
+    const body = lines.map((line) => (line.startsWith('.') ? `.${line}\r\n` : `${line}\r\n`)).join('');
+    this.connection.write(`${status}\r\n${body}.\r\n`);
+  }
+
+  /** A multi-line response carrying message bytes already in wire form. */
+  async replyMessage(status: string, wire: Buffer): Promise<void> {
+    this.connection.write(`${status}\r\n`);
+    this.connection.write(wire);
+    this.connection.write('.\r\n');
+    await this.connection.drain();
+  }
+
+  /** An -ERR for a malformed or misplaced command; too many of them end the session. */
+  async refuse(line: string): Promise<void> {
+    this.refusedCurrent = true;
+    this.badCommands += 1;
+    if (this.badCommands < MAX_BAD_COMMANDS) {
+      this.reply(line);
+      return;
+    }
+    this.reply(`${line}; too many invalid commands, closing connection`);
+    log('info', `Too many invalid commands user=${this.userName ?? '???'} host=${this.options.clientHost}`);
+    await this.abandon();
+  }
+
+  /** A continuation line of a SASL exchange; undefined when the session ended meanwhile. */
+  async readResponseLine(): Promise<Buffer | undefined | 'too-long'> {
+    const read = await this.readLine(SASL_LINE_LIMIT);
+    if (read.kind === 'gone') return undefined;
+    return read.kind === 'too-long' ? 'too-long' : read.line;
+  }
+
+  /** After a successful authentication: switch user, open INBOX, enter TRANSACTION. */
+  async loginSucceeded(account: Account, method: LoginMethod): Promise<void> {
+    const host = this.options.clientHost;
+    const nologin = this.login.nologinText();
+    if (nologin !== undefined) {
+      this.reply(err(`Logins are disabled: ${printable(nologin)}`, 'SYS/TEMP'));
+      await this.end();
+      return;
+    }
+    this.userName = account.name;
+    try {
+      const store = await this.login.enter(account);
+      const mailbox = await store.open('INBOX', { readOnly: false, exclusive: true });
+      this.maildrop = Maildrop.fromMailbox(mailbox);
+    } catch (error) {
+      // The process already runs as the user: there is no way to log in again.
+      logMailboxError(account.name, host, error instanceof Error ? error.message : String(error));
+      this.reply(errorResponse(error, 'Cannot open your mailbox'));
+      await this.end();
+      return;
+    }
+    this.state = 'transaction';
+    logLogin(method, account.name, host, this.maildrop.size, this.maildrop.mailboxCount);
+    this.reply(ok(`Mailbox open, ${this.maildrop.size} messages`));
+  }
+
+  /** After a refused authentication: log, pause, and close after the third. */
+  async loginFailed(user: string | undefined, mechanism: string): Promise<void> {
+    logLoginFailed(user, mechanism, this.options.clientHost);
+    await this.login.failureDelay();
+    this.failures += 1;
+    if (this.failures < MAX_LOGIN_FAILURES) {
+      this.reply(err('Authentication failed: wrong user name or password', 'AUTH'));
+      return;
+    }
+    this.reply(err('Authentication failed: too many failures, closing connection', 'AUTH'));
+    await this.end();
+  }
+
+  /** Ends the session normally (QUIT, or a refusal that cannot be retried). */
+  async end(): Promise<void> {
+    if (this.finished) return;
+    this.finished = true;
+    logLogout(this.userName, this.options.clientHost);
+    await this.connection.end();
+  }
+
+  /** Ends the session leaving the mailbox as it was (hangup, autologout, abuse). */
+  async abandon(): Promise<void> {
+    if (this.finished) return;
+    this.finished = true;
+    const maildrop = this.maildrop;
+    this.maildrop = undefined;
+    await maildrop?.release().catch((error: unknown) => log('err', `releasing INBOX of ${this.userName}: ${String(error)}`));
+    await this.connection.end();
+  }
+
+  private async execute(line: Buffer): Promise<void> {
+    const command = parseCommandLine(line);
+    if (!command) {
+      await this.refuse(err('Null command'));
+      return;
+    }
+    const entry = COMMANDS[command.name];
+    if (!entry) {
+      await this.refuse(err(`Unknown command: ${printable(command.name, 40)}`));
+      return;
+    }
+    if (!entry.states.includes(this.state)) {
+      const when = this.state === 'authorization' ? 'before login' : 'after login';
+      await this.refuse(err(`${command.name} is not valid ${when}`));
+      return;
+    }
+    try {
+      await entry.run(this, command);
+    } catch (error) {
+      if (isServerFault(error)) log('err', `${command.name} failed user=${this.userName ?? '???'}: ${String(error)}`);
+      this.reply(errorResponse(error, `${command.name} failed`));
+    }
+  }
+
+  /** The next line, under the idle timer of the current state. */
+  private async readLine(limit: number): Promise<ReadResult> {
+    const seconds = this.config.number(this.state === 'authorization' ? 'login-timeout' : 'pop3-timeout');
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<'timeout'>((resolve) => {
+      // Unreferenced: the connection, not the timer, is what keeps the process alive.
+      timer = setTimeout(() => resolve('timeout'), seconds * 1000).unref();
+    });
+    try {
+      const outcome = await Promise.race([this.input.line(limit), expired]);
+      if (outcome === 'timeout') {
+        this.reply(err('Autologout; idle for too long'));
+        logAutologout(this.userName, this.options.clientHost);
+        await this.abandon();
+        return { kind: 'gone' };
+      }
+      if (outcome === undefined) {
+        logHangup(this.userName, this.options.clientHost);
+        await this.abandon();
+        return { kind: 'gone' };
+      }
+      // The reader enforces the limit only on lines that arrive in pieces.
+      return outcome.length > limit ? { kind: 'too-long' } : { kind: 'line', line: outcome };
+    } catch (error) {
+      if (error instanceof LineTooLongError) return { kind: 'too-long' };
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
