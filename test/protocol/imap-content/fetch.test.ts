@@ -162,6 +162,31 @@ describe('FETCH', () => {
   });
 });
 
+describe('FETCH of awkward content', () => {
+  it('NUL in BODY[] travels as 0x80 (same size); 8-bit header text goes out as a literal', async () => {
+    const data = Buffer.concat([Buffer.from('Subject: caf\xc3\xa9\r\n\r\na', 'latin1'), Buffer.from([0]), Buffer.from('b\r\n')]);
+    const mailbox = new MemoryMailbox([{ data, internalDate: new Date(0), flags: new Set(), recent: false }], true);
+    const lines = await runScript(mailbox, ['a FETCH 1 (BODY.PEEK[TEXT] ENVELOPE)']);
+    assert.deepEqual(lines, [
+      '* 1 FETCH (BODY[TEXT] {5}',
+      'a\x80b',
+      ' ENVELOPE (NIL {5}',
+      'caf\xc3\xa9 NIL NIL NIL NIL NIL NIL NIL NIL))',
+      'a OK FETCH completed',
+    ]);
+  });
+
+  it('broken MIME answers rather than failing: unterminated multipart, absurd nesting', async () => {
+    const nested = `${'Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n'.repeat(150)}\r\nleaf\r\n`;
+    const messages = [Buffer.from('Content-Type: multipart/mixed; boundary=x\r\n\r\n--x\r\n\r\nunterminated\r\n'), Buffer.from(nested)];
+    const mailbox = new MemoryMailbox(messages.map((data) => ({ data, internalDate: new Date(0), flags: new Set<string>(), recent: false })), true);
+    const lines = await runScript(mailbox, ['a FETCH 1:2 BODYSTRUCTURE']);
+    assert.equal(lines[0], '* 1 FETCH (BODYSTRUCTURE (("TEXT" "PLAIN" ("CHARSET" "US-ASCII") NIL NIL "7BIT" 14 1 NIL NIL NIL NIL) "MIXED" ("BOUNDARY" "x") NIL NIL NIL))');
+    assert.match(lines[1] ?? '', /^\* 2 FETCH \(BODYSTRUCTURE \(\(\(/);
+    assert.equal(lines[2], 'a OK FETCH completed');
+  });
+});
+
 describe('FETCH on the reference corpus', () => {
   it('ENVELOPE and BODYSTRUCTURE of all 68 messages as UW answers them', async () => {
     const messages = readMbox(join(FIXTURES, 'corpus.mbox'));
