@@ -3,10 +3,10 @@
 // unique "hitching post" file is linked to the lock name and the link count
 // decides, because link() can report failure over NFS after it succeeded.
 // Where hard links are impossible, O_EXCL creation is used. A lock is stale
-// when its ctime is more than five minutes old (UW's rule); attempts repeat
-// once a second. The lock holds our PID, so liblockfile-based agents on
-// this host can tell when it was left behind by a dead process.
-import { closeSync, constants, linkSync, openSync, statSync, unlinkSync, utimesSync, writeSync } from 'node:fs';
+// when its ctime is more than five minutes old (UW's rule), or when it names
+// a process that is gone; attempts repeat once a second. The lock holds our
+// PID, so liblockfile-based agents can tell when we died holding it.
+import { closeSync, constants, linkSync, openSync, readFileSync, statSync, unlinkSync, utimesSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { MailError } from '../errors';
 
@@ -82,11 +82,29 @@ function exclusiveFallback(lockPath: string, now: number): DotLockAttempt {
   }
 }
 
+/**
+ * Removes a lock older than five minutes (UW's rule), or one holding the
+ * PID of a process that no longer exists (liblockfile's rule, which assumes
+ * the lock was made on this host, as mail spools shared over NFS are not).
+ */
 function breakIfStale(lockPath: string, now: number): void {
   try {
-    if (now - statSync(lockPath).ctimeMs > STALE_AFTER_MS) unlinkSync(lockPath);
+    if (now - statSync(lockPath).ctimeMs > STALE_AFTER_MS || holderIsGone(lockPath)) unlinkSync(lockPath);
   } catch {
     // Vanished meanwhile, or not ours to remove: try again later.
+  }
+}
+
+function holderIsGone(lockPath: string): boolean {
+  const text = readFileSync(lockPath, 'latin1');
+  if (!/^\d+\n?$/.test(text)) return false;
+  const pid = Number(text.trim());
+  if (pid <= 1) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
   }
 }
 
