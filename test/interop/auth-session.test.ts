@@ -97,6 +97,27 @@ describe('imapd security layer', () => {
     }
   });
 
+  it('negotiates TLS 1.2 with forward-secret AEAD ciphers, and refuses TLS 1.1', async () => {
+    const imap = await startInetd('imapd', { env, args: ['--tls'] });
+    try {
+      const cipher = await new Promise<string>((resolve, reject) => {
+        const socket = tlsConnect({ host: '127.0.0.1', port: imap.port, rejectUnauthorized: false, maxVersion: 'TLSv1.2' }, () => {
+          resolve(`${socket.getProtocol()} ${socket.getCipher().name}`);
+          socket.end();
+        });
+        socket.once('error', reject);
+      });
+      assert.match(cipher, /^TLSv1\.2 ECDHE-(ECDSA|RSA)-(AES\d+-GCM-SHA\d+|CHACHA20-POLY1305)$/);
+      const old = new Promise<void>((resolve, reject) => {
+        const socket = tlsConnect({ host: '127.0.0.1', port: imap.port, rejectUnauthorized: false, minVersion: 'TLSv1', maxVersion: 'TLSv1.1', ciphers: 'DEFAULT:@SECLEVEL=0' }, () => reject(new Error('TLS 1.1 accepted')));
+        socket.once('error', () => resolve());
+      });
+      await old;
+    } finally {
+      await imap.close();
+    }
+  });
+
   it('speaks TLS when started under an s-name (simapd), as UW did', async () => {
     const link = join(dir, 'simapd');
     symlinkSync(binPath('imapd'), link);
