@@ -8,7 +8,3 @@ export function foldCase(text: string): string {
   return /^[\x00-\x7f]*$/.test(text) ? text.toLowerCase() : text.toLowerCase().normalize('NFKD');
 }
 
-/** Substring match under i;unicode-casemap; `folded` must come from foldCase. */
-export function containsFolded(haystack: string, folded: string): boolean {
-  return foldCase(haystack).includes(folded);
-}

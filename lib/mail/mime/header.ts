@@ -81,11 +81,6 @@ export function unfold(text: string): string {
   return text.replace(/\r?\n[ \t]?/g, (fold) => (fold.endsWith('\t') || fold.endsWith(' ') ? ' ' : ''));
 }
 
-/** The first field called `name` (lower case), or undefined. */
-export function findField(block: HeaderBlock, name: string): HeaderField | undefined {
-  return block.fields.find((field) => field.name === name);
-}
-
 /** Values of every field called `name`, in order. */
 export function fieldValues(buf: Buffer, block: HeaderBlock, name: string): string[] {
   return block.fields.filter((field) => field.name === name).map((field) => fieldValue(buf, field));

@@ -4,14 +4,13 @@
 import { decodeCharset } from './charset';
 import { paramValue } from './content';
 import { decodeEncodedWords } from './encoded-word';
-import { fieldValue, readHeader } from './header';
+import { fieldValue, fieldValues, readHeader } from './header';
 import type { MimePart } from './structure';
 import { decodeTransfer } from './transfer';
 
 /** Decoded values of the fields called `name` (lower case) in a part's header. */
 export function headerTexts(message: Buffer, part: MimePart, name: string): string[] {
-  const block = readHeader(message, part.header.start, part.header.end);
-  return block.fields.filter((field) => field.name === name).map((field) => decodeEncodedWords(fieldValue(message, field)));
+  return fieldValues(message, readHeader(message, part.header.start, part.header.end), name).map(decodeEncodedWords);
 }
 
 /** The whole header as decoded text, one field per line (SEARCH TEXT). */

@@ -6,12 +6,6 @@ import { CR, LF, isWhiteSpace } from './bytes';
 /** Identity encodings: the content is what is stored. */
 const IDENTITY = new Set(['7bit', '8bit', 'binary']);
 
-/** Whether `encoding` is one this module can decode (undefined means 7bit). */
-export function canDecode(encoding: string | undefined): boolean {
-  const lower = (encoding ?? '7bit').toLowerCase();
-  return IDENTITY.has(lower) || lower === 'base64' || lower === 'quoted-printable';
-}
-
 /** The decoded content, or undefined for an unknown encoding. */
 export function decodeTransfer(body: Buffer, encoding: string | undefined): Buffer | undefined {
   const lower = (encoding ?? '7bit').toLowerCase();
