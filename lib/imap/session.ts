@@ -63,9 +63,9 @@ export class Session {
     this.writeResponse(response);
   }
 
-  /** Writes a `+` continuation request. */
+  /** Writes a `+` continuation request (the SP is required even before empty base64, RFC 3501 §7.5). */
   continuation(text: string): void {
-    this.connection.write(text === '' ? '+\r\n' : `+ ${text}\r\n`);
+    this.connection.write(`+ ${text}\r\n`);
   }
 
   /** Writes `<tag> <response>`; the dispatcher uses this for the command's completion. */

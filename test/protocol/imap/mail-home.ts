@@ -7,6 +7,8 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { chmodSync, chownSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
+import { installPem } from '../../../lib/cert/install';
+import { makeSelfSignedPem } from '../../../lib/cert/self-signed';
 import { binPath } from '../../helpers/paths';
 import { IS_ROOT } from '../../helpers/require';
 
@@ -15,13 +17,20 @@ export const MAIL_UID = IS_ROOT ? 65534 : userInfo().uid;
 export const MAIL_GID = IS_ROOT ? 65534 : userInfo().gid;
 export const MAIL_USER = IS_ROOT ? 'nobody' : userInfo().username;
 
+export interface MailHomeOptions {
+  /** UW password file entries (user → password); their mail belongs to the `nobody` account. */
+  readonly passwords?: Readonly<Record<string, string>>;
+  /** Install a self-signed imapd.pem so that STARTTLS and implicit TLS work. */
+  readonly certificate?: boolean;
+}
+
 export class MailHome {
   readonly root: string;
   readonly home: string;
   readonly spool: string;
   readonly configPath: string;
 
-  constructor(settings: Readonly<Record<string, string>> = {}) {
+  constructor(settings: Readonly<Record<string, string>> = {}, options: MailHomeOptions = {}) {
     this.root = mkdtempSync('/tmp/imapd-test-');
     chmodSync(this.root, 0o755);
     this.home = join(this.root, 'home');
@@ -35,15 +44,29 @@ export class MailHome {
       'spool-directory': this.spool,
       'login-failure-delay': '0',
       'syslog-socket': join(this.root, 'no-syslog'),
+      'password-file': join(this.root, 'cram-md5.pwd'),
+      'cert-directory': join(this.root, 'certs'),
+      'key-directory': join(this.root, 'certs'),
+      'nologin-file': join(this.root, 'nologin'),
+      ...(options.passwords ? { 'virtual-owner': MAIL_USER } : {}),
       ...settings,
     };
+    if (options.passwords) {
+      const lines = Object.entries(options.passwords).map(([user, password]) => `${user}\t${password}\n`);
+      writeFileSync(join(this.root, 'cram-md5.pwd'), lines.join(''), { mode: 0o600 });
+    }
+    if (options.certificate) installPem(join(this.root, 'certs'), makeSelfSignedPem({ cn: 'localhost', days: 2, keyType: 'ec' }), true);
     this.configPath = join(this.root, 'imapd.cf');
     writeFileSync(this.configPath, Object.entries(all).map(([name, value]) => `set ${name} ${value}\n`).join(''));
   }
 
-  /** The user's INBOX (spool file) path. */
+  /** A user's INBOX (spool file) path; by default the pre-authenticated account's. */
+  inboxOf(user = MAIL_USER): string {
+    return join(this.spool, user);
+  }
+
   get inbox(): string {
-    return join(this.spool, MAIL_USER);
+    return this.inboxOf();
   }
 
   /** Installs an mbox file as INBOX (or, with `folder`, as that folder in the home directory). */
@@ -80,6 +103,11 @@ export class MailHome {
       cwd: '/',
       ...(IS_ROOT ? { uid: MAIL_UID, gid: MAIL_GID } : {}),
     });
+  }
+
+  /** Creates /etc/nologin's stand-in, refusing logins with `text`. */
+  refuseLogins(text: string): void {
+    writeFileSync(join(this.root, 'nologin'), text);
   }
 
   remove(): void {
