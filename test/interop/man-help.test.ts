@@ -2,7 +2,7 @@
 // the OPTIONS section and in the SYNOPSIS, so the two never drift apart.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { BIN, ROOT, binPath } from '../helpers/paths';
@@ -10,9 +10,10 @@ import { documentedFlags, helpOptions, pageSource, synopsisFlags } from '../unit
 
 const packageJson = JSON.parse(readFileSync(resolve(ROOT, 'package.json'), 'utf8')) as { bin?: Record<string, string> };
 
-/** The executables: package.json "bin" plus whatever bin/ holds. */
+/** The executables: package.json "bin" plus the executable files in bin/ (not its helper modules). */
 function executables(): string[] {
-  return [...new Set([...Object.keys(packageJson.bin ?? {}), ...readdirSync(BIN)])].sort();
+  const inBin = readdirSync(BIN).filter((name) => (statSync(binPath(name)).mode & 0o111) !== 0);
+  return [...new Set([...Object.keys(packageJson.bin ?? {}), ...inBin])].sort();
 }
 
 function help(program: string): string {
