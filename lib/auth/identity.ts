@@ -7,7 +7,9 @@ import { expandHomeTemplate } from './accounts';
 import { getpwnam, getpwuid } from './passwd';
 import type { Account, LoginContext } from './types';
 
-export class PrivilegeError extends Error {}
+export class PrivilegeError extends Error {
+  override readonly name = 'PrivilegeError';
+}
 
 // process.initgroups exists on POSIX but is missing from @types/node 20.
 type WithInitgroups = NodeJS.Process & { initgroups?: (user: string, extraGroup: number) => void };

@@ -36,6 +36,6 @@ describe('becomeUser', () => {
       try { becomeUser({ name: 'toor', uid: 0, gid: 0, home: '/' }); console.log('switched'); }
       catch (error) { console.log(error.name + ' ' + process.getuid()); }
     `);
-    assert.equal(stdout.trim(), 'Error 0');
+    assert.equal(stdout.trim(), 'PrivilegeError 0');
   });
 });
