@@ -11,6 +11,8 @@ export interface CommitResult {
   /** Messages left in the mailbox after the update. */
   readonly remaining: number;
   readonly deleted: number;
+  /** Retrieved messages (kept) marked seen. */
+  readonly seen: number;
 }
 
 export class Maildrop {
@@ -134,7 +136,7 @@ export class Maildrop {
     }
     const remaining = this.mailbox.count;
     await this.mailbox.close({ expunge: false });
-    return { remaining, deleted: doomed.size };
+    return { remaining, deleted: doomed.size, seen: seen.length };
   }
 
   /** Lets go of the mailbox without changing anything (hangup, autologout). */

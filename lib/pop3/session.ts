@@ -7,7 +7,17 @@ import type { Config } from '../config/config';
 import type { Connection } from '../net/connection';
 import { LineTooLongError, type InputReader } from '../net/input';
 import { setFarewell } from '../server/process';
-import { logAutologout, logHangup, logLogin, logLoginFailed, logLogout, logMailboxError, type LoginMethod } from './audit';
+import {
+  authenticateFailureLine,
+  autologoutLine,
+  inboxOpenErrorLine,
+  loginFailedLine,
+  logoutLine,
+  pop3LoginLine,
+  sessionEndLine,
+  writeLine,
+  type LogLine,
+} from '../log/lines';
 import { COMMANDS } from './commands';
 import { errorResponse, isServerFault } from './errors';
 import type { LoginPort, TlsPort } from './login';
@@ -16,6 +26,7 @@ import { err, ok, parseCommandLine, printable } from './wire';
 import { log } from '../log/syslog';
 
 export type Pop3State = 'authorization' | 'transaction' | 'update';
+export type LoginMethod = 'Login' | 'APOP' | 'Auth';
 
 export interface Pop3SessionOptions {
   readonly connection: Connection;
@@ -75,6 +86,10 @@ export class Pop3Session {
     return this.options.connection;
   }
 
+  get clientHost(): string {
+    return this.options.clientHost;
+  }
+
   get isFinished(): boolean {
     return this.finished;
   }
@@ -82,7 +97,7 @@ export class Pop3Session {
   async run(): Promise<void> {
     setFarewell(async (text) => {
       this.reply(err(text, 'SYS/TEMP'));
-      await this.connection.end();
+      await this.abandon(sessionEndLine('Killed', this.userName, this.clientHost));
     });
     this.apopTimestamp = this.login.apopTimestamp();
     // Some old clients want nothing between "+OK" and "POP3".
@@ -125,8 +140,7 @@ export class Pop3Session {
       return;
     }
     this.reply(`${line}; too many invalid commands, closing connection`);
-    log('info', `Too many invalid commands user=${this.userName ?? '???'} host=${this.options.clientHost}`);
-    await this.abandon();
+    await this.abandon(sessionEndLine('Too many invalid commands', this.userName, this.clientHost));
   }
 
   /** A continuation line of a SASL exchange; undefined when the session ended meanwhile. */
@@ -138,11 +152,11 @@ export class Pop3Session {
 
   /** After a successful authentication: switch user, open INBOX, enter TRANSACTION. */
   async loginSucceeded(account: Account, method: LoginMethod): Promise<void> {
-    const host = this.options.clientHost;
+    const host = this.clientHost;
     const nologin = this.login.nologinText();
     if (nologin !== undefined) {
       this.reply(err(`Logins are disabled: ${printable(nologin)}`, 'SYS/TEMP'));
-      await this.end();
+      await this.end(loginFailedLine(account.name, undefined, host, 'disabled'));
       return;
     }
     this.userName = account.name;
@@ -151,45 +165,52 @@ export class Pop3Session {
       const mailbox = await store.open('INBOX', { readOnly: false, exclusive: true });
       this.maildrop = Maildrop.fromMailbox(mailbox);
     } catch (error) {
-      // The process already runs as the user: there is no way to log in again.
-      logMailboxError(account.name, host, error instanceof Error ? error.message : String(error));
+      // The process may already run as the user: it can serve no one else.
+      if (isServerFault(error)) log('err', `opening INBOX of ${account.name}: ${error instanceof Error ? error.message : String(error)}`);
       this.reply(errorResponse(error, 'Cannot open your mailbox'));
-      await this.end();
+      writeLine(pop3LoginLine(method, account.name, host, undefined));
+      await this.end(inboxOpenErrorLine(account.name, host));
       return;
     }
     this.state = 'transaction';
-    logLogin(method, account.name, host, this.maildrop.size, this.maildrop.mailboxCount);
+    writeLine(pop3LoginLine(method, account.name, host, { visible: this.maildrop.size, total: this.maildrop.mailboxCount }));
     this.reply(ok(`Mailbox open, ${this.maildrop.size} messages`));
   }
 
-  /** After a refused authentication: log, pause, and close after the third. */
+  /**
+   * After a refused authentication: log, pause, and close after the third.
+   * Without a user name (a SASL exchange that broke off) only the mechanism is known.
+   */
   async loginFailed(user: string | undefined, mechanism: string): Promise<void> {
-    logLoginFailed(user, mechanism, this.options.clientHost);
-    await this.login.failureDelay();
     this.failures += 1;
-    if (this.failures < MAX_LOGIN_FAILURES) {
+    const excessive = this.failures >= MAX_LOGIN_FAILURES;
+    if (user === undefined) writeLine(authenticateFailureLine(mechanism, this.clientHost));
+    else writeLine(loginFailedLine(user, undefined, this.clientHost, excessive ? 'excessive login failures' : 'failed'));
+    await this.login.failureDelay();
+    if (!excessive) {
       this.reply(err('Authentication failed: wrong user name or password', 'AUTH'));
       return;
     }
     this.reply(err('Authentication failed: too many failures, closing connection', 'AUTH'));
-    await this.end();
+    await this.end(logoutLine(user, this.clientHost));
   }
 
-  /** Ends the session normally (QUIT, or a refusal that cannot be retried). */
-  async end(): Promise<void> {
+  /** Ends the session after a command (QUIT, or a refusal that cannot be retried). */
+  async end(line: LogLine): Promise<void> {
     if (this.finished) return;
     this.finished = true;
-    logLogout(this.userName, this.options.clientHost);
+    writeLine(line);
     await this.connection.end();
   }
 
   /** Ends the session leaving the mailbox as it was (hangup, autologout, abuse). */
-  async abandon(): Promise<void> {
+  async abandon(line: LogLine): Promise<void> {
     if (this.finished) return;
     this.finished = true;
+    writeLine(line);
     const maildrop = this.maildrop;
     this.maildrop = undefined;
-    await maildrop?.release().catch((error: unknown) => log('err', `releasing INBOX of ${this.userName}: ${String(error)}`));
+    await maildrop?.release().catch((error: unknown) => log('err', `releasing INBOX of ${this.userName ?? '???'}: ${String(error)}`));
     await this.connection.end();
   }
 
@@ -229,13 +250,11 @@ export class Pop3Session {
       const outcome = await Promise.race([this.input.line(limit), expired]);
       if (outcome === 'timeout') {
         this.reply(err('Autologout; idle for too long'));
-        logAutologout(this.userName, this.options.clientHost);
-        await this.abandon();
+        await this.abandon(autologoutLine(this.userName, this.clientHost));
         return { kind: 'gone' };
       }
       if (outcome === undefined) {
-        logHangup(this.userName, this.options.clientHost);
-        await this.abandon();
+        await this.abandon(sessionEndLine('Command stream end of file, while reading line', this.userName, this.clientHost));
         return { kind: 'gone' };
       }
       // The reader enforces the limit only on lines that arrive in pieces.

@@ -1,7 +1,7 @@
 // STLS (RFC 2595 §4): TLS before login. Whatever the client sent after the
 // command is dropped before the handshake, so commands injected in clear
 // cannot take effect inside the TLS session (CVE-2011-0411 class).
-import { log } from '../../log/syslog';
+import { sessionEndLine } from '../../log/lines';
 import { err, ok } from '../wire';
 import { AUTHORIZATION, type Pop3Command } from './types';
 
@@ -17,8 +17,7 @@ export const stls: Pop3Command = {
     try {
       await session.tls.start();
     } catch (error) {
-      log('info', `STLS handshake failed host=${session.options.clientHost}: ${(error as Error).message}`);
-      await session.abandon();
+      await session.abandon(sessionEndLine(`TLS handshake failed (${(error as Error).message})`, undefined, session.clientHost));
     }
   },
 };

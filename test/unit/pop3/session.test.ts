@@ -1,13 +1,16 @@
 // POP3 engine transcripts over an in-memory connection with fake login and
 // mailbox: every command, every error path, the state rules.
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
+import { closeLog } from '../../../lib/log/syslog';
 import { MailError } from '../../../lib/mail/errors';
 import { ask, askMulti, FakeMailbox, fakeLogin, startSession } from './fakes';
 
 const M1 = 'From: a@example.org\r\nSubject: one\r\n\r\nHello\r\n';
 const M2 = 'From: b@example.org\r\nSubject: two\r\n\r\n.dot line\r\nsecond\r\nthird\r\n';
 const M3 = 'From: c@example.org\r\nSubject: three\r\n\r\nno final newline';
+
+after(() => closeLog());
 
 async function loggedIn(mailbox = FakeMailbox.of([M1, M2, M3]), overrides: readonly string[] = []) {
   const running = await startSession(fakeLogin({ mailbox }), { overrides });

@@ -1,0 +1,47 @@
+// The real login layer, mail store and TLS behind the POP engines' ports.
+import {
+  apopTimestamp,
+  becomeUser,
+  failureDelay,
+  loginContext,
+  nologinText,
+  plaintextAllowed,
+  saslMechanisms,
+  startSasl,
+  verifyApop,
+  verifyPlaintext,
+} from '../auth';
+import { openMailStore } from '../mail/store';
+import { loadTlsContext, tlsAvailable } from '../net/tls';
+import type { ServerContext } from '../server/bootstrap';
+import type { LoginPort, TlsPort } from './login';
+
+export function systemLogin(server: ServerContext): LoginPort {
+  const ctx = loginContext('pop3', server.config, server.connection);
+  return {
+    plaintextAllowed: () => plaintextAllowed(ctx),
+    mechanisms: () => saslMechanisms(ctx),
+    startSasl: (mechanism) => startSasl(ctx, mechanism),
+    verifyPlaintext: (user, password) => verifyPlaintext(ctx, user, password),
+    apopTimestamp: () => apopTimestamp(ctx),
+    verifyApop: (timestamp, user, digest) => verifyApop(ctx, timestamp, user, digest),
+    failureDelay: () => failureDelay(ctx),
+    nologinText: () => nologinText(ctx),
+    async enter(account) {
+      becomeUser(account);
+      return openMailStore(account, server.config);
+    },
+  };
+}
+
+/** STLS for ipop3d; ipop2d has no STARTTLS (implicit TLS only, in bootstrap). */
+export function systemTls(server: ServerContext): TlsPort {
+  return {
+    available: tlsAvailable(server.program, server.config),
+    async start() {
+      const context = loadTlsContext(server.program, server.config);
+      if (!context) throw new Error('no usable certificate');
+      await server.connection.startTls(context);
+    },
+  };
+}
