@@ -69,9 +69,9 @@ export class MailHome {
     return this.inboxOf();
   }
 
-  /** Installs an mbox file as INBOX (or, with `folder`, as that folder in the home directory). */
-  install(mbox: string, folder?: string): void {
-    const target = folder === undefined ? this.inbox : join(this.home, folder);
+  /** Installs an mbox file as a user's INBOX (or, with `folder`, as that folder in the home directory). */
+  install(mbox: string, folder?: string, user = MAIL_USER): void {
+    const target = folder === undefined ? this.inboxOf(user) : join(this.home, folder);
     copyFileSync(mbox, target);
     this.own(target);
   }
