@@ -74,7 +74,7 @@ describe('imapd with imapflow', () => {
       assert.equal(moved.destination, 'Archive');
       assert.equal(flow.mailbox && flow.mailbox.exists, 4);
       const archive = await flow.status('Archive', { messages: true, uidNext: true });
-      assert.equal(archive.messages, 2);
+      assert.equal(archive && archive.messages, 2);
 
       // IDLE: another session's new mail reaches this one without polling commands.
       const arrived = new Promise<number>((resolve) => flow.on('exists', (update: { count: number }) => resolve(update.count)));

@@ -78,7 +78,7 @@ describe('imapd with Python imaplib', () => {
     assert.deepEqual(ok('expunge'), ['5', '3', '1']);
     assert.deepEqual(ok('select-py'), ['4']);
     for (const name of ['getquota', 'getquotaroot', 'setquota', 'getacl', 'setacl', 'deleteacl', 'myrights', 'getannotation', 'setannotation', 'proxyauth', 'partial']) refused(name);
-    assert.equal((results.logout as [string])[0], 'BYE');
+    assert.equal(Array.isArray(results.logout) && results.logout[0], 'BYE');
     assert.match(String(ok('login_cram_md5')[0]), /User demo authenticated$/);
     assert.match(String(ok('authenticate')[0]), /User demo authenticated$/);
   });
