@@ -92,11 +92,21 @@ export class Maildrop {
 
   /** The whole message as sent on the wire; it will be marked seen at commit. */
   async retrieve(number: number): Promise<Buffer> {
-    const wire = wireForm(await this.mailbox.read(this.seq(number)));
+    const wire = wireForm(await this.message(number));
     this.wireSizes.set(number, wire.length);
+    this.markSeen(number);
+    return wire;
+  }
+
+  /** The message as served (CRLF line ends), without stuffing or side effects. */
+  message(number: number): Promise<Buffer> {
+    return this.mailbox.read(this.seq(number));
+  }
+
+  /** Notes that the client has the message: it is marked seen at commit. */
+  markSeen(number: number): void {
     this.retrieved.add(number);
     this.touch(number);
-    return wire;
   }
 
   /** Header and the first `lines` body lines, as sent on the wire; seen state unchanged. */

@@ -5,7 +5,7 @@
 import type { Account } from '../auth/types';
 import type { Config } from '../config/config';
 import type { Connection } from '../net/connection';
-import { LineTooLongError, type InputReader } from '../net/input';
+import type { InputReader } from '../net/input';
 import { setFarewell } from '../server/process';
 import {
   authenticateFailureLine,
@@ -22,6 +22,7 @@ import { COMMANDS } from './commands';
 import { errorResponse, isServerFault } from './errors';
 import type { LoginPort, TlsPort } from './login';
 import { Maildrop } from './maildrop';
+import { readTimedLine } from './timed-line';
 import { err, ok, parseCommandLine, printable } from './wire';
 import { log } from '../log/syslog';
 
@@ -238,32 +239,19 @@ export class Pop3Session {
     }
   }
 
-  /** The next line, under the idle timer of the current state. */
+  /** The next line, under the idle timer of the current state; 'gone' once the session has ended. */
   private async readLine(limit: number): Promise<ReadResult> {
     const seconds = this.config.number(this.state === 'authorization' ? 'login-timeout' : 'pop3-timeout');
-    let timer: NodeJS.Timeout | undefined;
-    const expired = new Promise<'timeout'>((resolve) => {
-      // Unreferenced: the connection, not the timer, is what keeps the process alive.
-      timer = setTimeout(() => resolve('timeout'), seconds * 1000).unref();
-    });
-    try {
-      const outcome = await Promise.race([this.input.line(limit), expired]);
-      if (outcome === 'timeout') {
-        this.reply(err('Autologout; idle for too long'));
-        await this.abandon(autologoutLine(this.userName, this.clientHost));
-        return { kind: 'gone' };
-      }
-      if (outcome === undefined) {
-        await this.abandon(sessionEndLine('Command stream end of file, while reading line', this.userName, this.clientHost));
-        return { kind: 'gone' };
-      }
-      // The reader enforces the limit only on lines that arrive in pieces.
-      return outcome.length > limit ? { kind: 'too-long' } : { kind: 'line', line: outcome };
-    } catch (error) {
-      if (error instanceof LineTooLongError) return { kind: 'too-long' };
-      throw error;
-    } finally {
-      clearTimeout(timer);
+    const read = await readTimedLine(this.input, limit, seconds);
+    if (read.kind === 'timeout') {
+      this.reply(err('Autologout; idle for too long'));
+      await this.abandon(autologoutLine(this.userName, this.clientHost));
+      return { kind: 'gone' };
     }
+    if (read.kind === 'end') {
+      await this.abandon(sessionEndLine('Command stream end of file, while reading line', this.userName, this.clientHost));
+      return { kind: 'gone' };
+    }
+    return read;
   }
 }
