@@ -133,6 +133,8 @@ export interface FakeLoginOptions {
   nologin?: string;
   openError?: Error;
   mailbox?: FakeMailbox;
+  /** Folders other than INBOX, by name. */
+  folders?: Record<string, FakeMailbox>;
 }
 
 /** alice/secret logs in; PLAIN and CRAM-MD5 ("alice" + any digest "good") are offered. */
@@ -157,9 +159,12 @@ export function fakeLogin(options: FakeLoginOptions = {}): LoginPort & { entered
     async enter(account: Account): Promise<MailStore> {
       entered.push(account);
       return {
-        open: async () => {
+        open: async (name: string) => {
           if (options.openError) throw options.openError;
-          return options.mailbox ?? FakeMailbox.of([]);
+          if (name === 'INBOX') return options.mailbox ?? FakeMailbox.of([]);
+          const folder = options.folders?.[name];
+          if (!folder) throw new MailError('nonexistent', `no folder ${name}`);
+          return folder;
         },
       } as unknown as MailStore;
     },
