@@ -80,13 +80,12 @@ export class Dispatcher {
     if (!command.states.includes(session.state)) return this.answerBad(tag, `${name}: ${this.stateRefusal(command)}`);
 
     session.current = { tag, name, uid };
-    const args = command.parse(decoder, session);
-    decoder.expectEnd();
-    if (decoder.error !== undefined) return this.answerBad(tag, `${name}: ${decoder.error}`);
-
     let completion: Completion | void = undefined;
     let refusal: Refusal | undefined;
     try {
+      const args = command.parse(decoder, session);
+      decoder.expectEnd();
+      if (decoder.error !== undefined) return this.answerBad(tag, `${name}: ${decoder.error}`);
       completion = await command.run(session, args);
     } catch (error) {
       refusal = refusalFor(error, name);
