@@ -30,7 +30,10 @@ const EXTENSIONS: ReadonlyArray<readonly [string, readonly string[]]> = [
 export function capabilities(session: Session): string[] {
   const list = ['IMAP4rev1'];
   for (const [name, needs] of EXTENSIONS) {
-    if (needs.every((command) => session.commands.has(command))) list.push(name);
+    if (!needs.every((command) => session.commands.has(command))) continue;
+    // ID is the one extension whose whole use is a command refused before login.
+    if (name === 'ID' && session.state === 'not-authenticated') continue;
+    list.push(name);
   }
   if (session.state === 'not-authenticated') {
     if (session.tlsAvailable && !session.connection.secure && session.commands.has('STARTTLS')) list.push('STARTTLS');

@@ -1,15 +1,17 @@
 // ID (RFC 2971): the client's identification is logged, ours is answered.
 // The RFC's limits (30 pairs, 30-byte names, 1024-byte values) are enforced.
+// Only after login: before it, the server answers nothing but what logging
+// in needs (issue 4), and CAPABILITY does not offer ID there.
 import { version } from '../../../package.json';
 import { log } from '../../log/syslog';
-import { ANY_STATE, defineCommand } from '../command';
+import { AFTER_LOGIN, defineCommand } from '../command';
 import { Encoder } from '../wire/encoder';
 
 const MAX_PAIRS = 30;
 
 export const idCommand = defineCommand({
   name: 'ID',
-  states: ANY_STATE,
+  states: AFTER_LOGIN,
   parse(d) {
     d.expectSP();
     const fields: Array<[string, string | undefined]> = [];

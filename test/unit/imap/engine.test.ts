@@ -247,7 +247,9 @@ describe('session commands', () => {
   it('CAPABILITY lists what the table implements', async () => {
     const { client } = startEngine({ authenticated: false });
     const [caps] = await client.command('a', 'CAPABILITY');
-    assert.match(caps ?? '', /^\* CAPABILITY IMAP4rev1 LITERAL\+ SASL-IR IDLE UIDPLUS NAMESPACE CHILDREN UNSELECT .*MULTIAPPEND .*ID ENABLE MOVE AUTH=PLAIN AUTH=LOGIN$/);
+    assert.match(caps ?? '', /^\* CAPABILITY IMAP4rev1 LITERAL\+ SASL-IR IDLE UIDPLUS NAMESPACE CHILDREN UNSELECT .*MULTIAPPEND .*ENABLE MOVE AUTH=PLAIN AUTH=LOGIN$/);
+    assert.doesNotMatch(caps ?? '', / ID /, 'ID is refused before login, so not offered');
+    assert.deepEqual(await client.command('b', 'ID NIL'), ['b BAD ID: Please log in first']);
     assert.doesNotMatch(caps ?? '', /STARTTLS|LOGINDISABLED/, 'pipes are private and there is no certificate');
   });
 
