@@ -19,35 +19,15 @@ import { makeSelfSignedPem } from '../../lib/cert/self-signed';
 import { ScriptClient } from '../helpers/client';
 import { IS_ROOT, requireProgram, requireRoot } from '../helpers/require';
 import { FACILITY, SyslogListener } from '../helpers/syslog';
+import { EXPIRED_USER, GOOD_USER, TEST_PASSWORD, ensureTestUsers } from '../helpers/users';
 import { GUIDE_SERVICES, XINETD, Xinetd } from '../helpers/xinetd';
 
 const OPENSSL = '/usr/bin/openssl';
-const SUFFIX = String(process.pid);
-const USER = `ixt${SUFFIX}a`;
-const EXPIRED = `ixt${SUFFIX}x`;
-const PASSWORD = 'Corr3ct-Horse';
-const PAM_SERVICE = `imapd-xinetd-test-${SUFFIX}`;
+const USER = GOOD_USER;
+const EXPIRED = EXPIRED_USER;
+const PASSWORD = TEST_PASSWORD;
 const MESSAGE = 'From alice@example.org Mon Mar  4 09:12:00 2024\nFrom: alice@example.org\nSubject: hello over xinetd\n\nHi.\n';
 
-// ---- test accounts and PAM service file (root only; removed afterwards)
-function run(command: string, args: readonly string[], input?: string): void {
-  const result = spawnSync(command, args, { input, encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')}: ${result.stderr}`);
-}
-
-function createUser(name: string, home: string): { uid: number; gid: number } {
-  run('useradd', ['--home-dir', home, '--create-home', '--shell', '/usr/sbin/nologin', '--user-group', name]);
-  run('chpasswd', [], `${name}:${PASSWORD}\n`);
-  const line = readFileSync('/etc/passwd', 'utf8').split('\n').find((entry) => entry.startsWith(`${name}:`)) ?? '';
-  const [, , uid = '', gid = ''] = line.split(':');
-  return { uid: Number(uid), gid: Number(gid) };
-}
-
-function removeUser(name: string): void {
-  spawnSync('userdel', [name]);
-  spawnSync('groupdel', [name]);
-}
-// ---- end of accounts
 
 function tlsClient(port: number): Promise<ScriptClient> {
   return new Promise((resolve, reject) => {
@@ -90,15 +70,12 @@ describe('the guide\'s services under xinetd', () => {
     syslog = SyslogListener.start();
     mkdirSync(join(dir, 'spool'), { mode: 0o1777 });
     chmodSync(join(dir, 'spool'), 0o1777);
-    mkdirSync(join(dir, 'home'), { mode: 0o755 });
-    ids = createUser(USER, join(dir, 'home', USER));
-    createUser(EXPIRED, join(dir, 'home', EXPIRED));
-    run('chage', ['-E', '0', EXPIRED]);
+    // Test users (one expired) and the guide's PAM services imap and pop3.
+    const { good } = ensureTestUsers();
+    ids = { uid: good.uid, gid: good.gid };
     const inbox = join(dir, 'spool', USER);
     writeFileSync(inbox, MESSAGE, { mode: 0o600 });
     chownSync(inbox, ids.uid, ids.gid);
-    // The guide's /etc/pam.conf lines for imap and pop3, as a Linux service file.
-    writeFileSync(`/etc/pam.d/${PAM_SERVICE}`, 'auth required pam_unix.so\naccount required pam_unix.so\nsession required pam_deny.so\n');
     installPem(join(dir, 'certs'), makeSelfSignedPem({ cn: 'localhost', days: 30 }), true);
     writeWrappers('imapd : ALL : allow\nipop3d : ALL : allow\n', 'ALL : ALL\n');
     writeFileSync(join(dir, 'imapd.cf'), [
@@ -108,8 +85,6 @@ describe('the guide\'s services under xinetd', () => {
       `set hosts-allow ${join(dir, 'hosts.allow')}`,
       `set hosts-deny ${join(dir, 'hosts.deny')}`,
       `set syslog-socket ${syslog.path}`,
-      `set pam-service-imap ${PAM_SERVICE}`,
-      `set pam-service-pop3 ${PAM_SERVICE}`,
       `set password-file ${join(dir, 'no-password-file')}`,
       'set login-failure-delay 1',
       '',
@@ -121,8 +96,6 @@ describe('the guide\'s services under xinetd', () => {
     await xinetd?.stop();
     if (!dir) return;
     syslog.close();
-    for (const name of [USER, EXPIRED]) removeUser(name);
-    rmSync(`/etc/pam.d/${PAM_SERVICE}`, { force: true });
     rmSync(dir, { recursive: true, force: true });
   });
 
