@@ -8,8 +8,8 @@ import type { Mailbox } from '../mail/types';
 import { headAndLines, wireForm, wireLength } from './message';
 
 export interface CommitResult {
-  /** Messages left in the mailbox after the update. */
-  readonly remaining: number;
+  /** Messages of the maildrop kept (mail delivered during the session not counted). */
+  readonly kept: number;
   readonly deleted: number;
   /** Retrieved messages (kept) marked seen. */
   readonly seen: number;
@@ -144,9 +144,8 @@ export class Maildrop {
       this.mailbox.setFlags(seqs, 'add', ['\\Seen', '\\Deleted']);
       await this.mailbox.expunge(new Set(seqs.map((seq) => this.mailbox.uid(seq))));
     }
-    const remaining = this.mailbox.count;
     await this.mailbox.close({ expunge: false });
-    return { remaining, deleted: doomed.size, seen: seen.length };
+    return { kept: this.sequence.length - doomed.size, deleted: doomed.size, seen: seen.length };
   }
 
   /** Lets go of the mailbox without changing anything (hangup, autologout). */

@@ -21,8 +21,8 @@ export const quit: Pop3Command = {
     const user = session.userName ?? '???';
     try {
       const result = await maildrop.commit({ expireRetrieved: expirePolicy(session.config) === 0 });
-      session.reply(ok(`Sayonara (${result.deleted} deleted, ${result.remaining} left)`));
-      await session.end(pop3UpdateLine(user, session.clientHost, result.remaining, result.deleted, result.seen));
+      session.reply(ok(`Sayonara (${result.deleted} deleted, ${result.kept} kept)`));
+      await session.end(pop3UpdateLine(user, session.clientHost, result.kept, result.deleted, result.seen));
     } catch (error) {
       log('err', `update failed user=${user}: ${String(error)}`);
       session.reply(errorResponse(error, 'Some deleted messages were not removed'));

@@ -52,7 +52,7 @@ describe('ipop3d commands (real executable)', () => {
       assert.equal(await client.ask(`AUTH PLAIN ${base64(`\0${USER}\0${PASSWORD}`)}`), refusal);
       assert.equal(await client.ask(`AUTH LOGIN`), refusal);
       assert.equal(await client.ask(`APOP ${USER} ${apopDigest(client.greeting, PASSWORD)}`), '+OK Mailbox open, 1 messages');
-      assert.equal(await client.quit(), '+OK Sayonara (0 deleted, 1 left)');
+      assert.equal(await client.quit(), '+OK Sayonara (0 deleted, 1 kept)');
 
       const cram = await PopClient.connect(server);
       const challenge = await cram.ask('AUTH CRAM-MD5');
@@ -118,7 +118,7 @@ describe('ipop3d commands (real executable)', () => {
       assert.equal(await client.ask('NOOP'), '+OK No-op to you too!');
       assert.equal(await client.ask('DELE 2'), '+OK Message 2 deleted');
       assert.equal(await client.ask('DELE 4'), '+OK Message 4 deleted');
-      assert.equal(await client.quit(), '+OK Sayonara (2 deleted, 2 left)');
+      assert.equal(await client.quit(), '+OK Sayonara (2 deleted, 2 kept)');
 
       const again = await PopClient.connect(server);
       assert.equal(await again.login(), '+OK Mailbox open, 2 messages');
@@ -159,7 +159,7 @@ describe('ipop3d commands (real executable)', () => {
       ] as const) {
         assert.equal(await client.ask(command), answer, command);
       }
-      assert.equal(await client.quit(), '+OK Sayonara (0 deleted, 2 left)');
+      assert.equal(await client.quit(), '+OK Sayonara (0 deleted, 2 kept)');
     });
   });
 
@@ -173,7 +173,7 @@ describe('ipop3d commands (real executable)', () => {
       assert.equal(await plain.ask('AUTH PLAIN'), '+ ');
       assert.equal(await plain.ask('%%%'), '-ERR Authentication response is not valid base64; exchange cancelled');
       assert.equal(await plain.ask(`AUTH PLAIN ${base64(`\0${USER}\0${PASSWORD}`)}`), '+OK Mailbox open, 0 messages');
-      assert.equal(await plain.quit(), '+OK Sayonara (0 deleted, 0 left)');
+      assert.equal(await plain.quit(), '+OK Sayonara (0 deleted, 0 kept)');
 
       const login = await PopClient.connect(server);
       assert.equal(await login.ask('AUTH LOGIN'), `+ ${base64('Username:')}`);

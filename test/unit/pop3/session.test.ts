@@ -269,7 +269,7 @@ describe('POP3 transaction state', () => {
     const { client, mailbox } = await loggedIn();
     assert.deepEqual(await askMulti(client, 'TOP 2 1'), ['+OK Top of message follows', 'From: b@example.org', 'Subject: two', '', '..dot line']);
     assert.deepEqual(await askMulti(client, 'TOP 1 0'), ['+OK Top of message follows', 'From: a@example.org', 'Subject: one', '']);
-    assert.equal(await ask(client, 'QUIT'), '+OK Sayonara (0 deleted, 3 left)');
+    assert.equal(await ask(client, 'QUIT'), '+OK Sayonara (0 deleted, 3 kept)');
     assert.ok(mailbox.messages.every((message) => !message.flags.has('\\Seen')));
   });
 
@@ -291,7 +291,7 @@ describe('POP3 transaction state', () => {
     assert.equal(await ask(client, 'STAT').then((line) => line.split(' ')[1]), '3', 'an IMAP-deleted message is hidden');
     await askMulti(client, 'RETR 1');
     await ask(client, 'DELE 3');
-    assert.equal(await ask(client, 'QUIT'), '+OK Sayonara (1 deleted, 3 left)');
+    assert.equal(await ask(client, 'QUIT'), '+OK Sayonara (1 deleted, 2 kept)');
     await done;
     assert.deepEqual(mailbox.expungedUids, [3]);
     assert.deepEqual(mailbox.messages.map((message) => [message.uid, [...message.flags].sort()]), [
@@ -306,7 +306,7 @@ describe('POP3 transaction state', () => {
     const mailbox = FakeMailbox.of([M1, M2]);
     const { client } = await loggedIn(mailbox, ['pop3-expire=0']);
     await askMulti(client, 'RETR 2');
-    assert.equal(await ask(client, 'QUIT'), '+OK Sayonara (1 deleted, 1 left)');
+    assert.equal(await ask(client, 'QUIT'), '+OK Sayonara (1 deleted, 1 kept)');
     assert.deepEqual(mailbox.expungedUids, [2]);
   });
 
