@@ -165,7 +165,7 @@ export class MboxMailbox implements Mailbox {
     const start = index.startOf(row);
     const header = raw.subarray(index.headerStartOf(row) - start, index.bodyStartOf(row) - start);
     const body = raw.subarray(index.bodyStartOf(row) - start);
-    const served = Buffer.concat([toCrlf(withoutStoreHeaders(header)), toCrlf(body)]);
+    const served = Buffer.concat([toCrlf(withoutStoreHeaders(header)), toCrlf(body, index.servedSize(row) - index.servedHeaderSize(row))]);
     if (served.length !== index.servedSize(row)) {
       log('warning', `${this.file.path}: message ${seq} is ${served.length} bytes, indexed as ${index.servedSize(row)}`);
     }

@@ -65,8 +65,6 @@ export type ScanOutcome =
   /** The data at `from` does not begin with a From line. */
   | { readonly ok: false; readonly at: number };
 
-type State = 'lead' | 'header' | 'body';
-
 class MessageBuilder {
   start = 0;
   headerStart = 0;
@@ -117,162 +115,78 @@ export interface ScanOptions {
   readonly firstInFile: boolean;
 }
 
+const LEAD = 0;
+const HEADER = 1;
+const BODY = 2;
+
 /**
- * Scans [from, to) of the open file, calling `onMessage` for each message
- * in file order. The last message ends at `to`.
+ * The line-by-line state machine. `feed` takes whole lines from a buffer;
+ * body lines, nearly all of the file, take the short path at its top.
  */
-export async function scanMailbox(
-  fd: number,
-  from: number,
-  to: number,
-  options: ScanOptions,
-  onMessage: (message: ScannedMessage) => void,
-): Promise<ScanOutcome> {
-  const buffer = Buffer.allocUnsafe(Math.min(CHUNK, Math.max(4096, to - from)));
-  let base = from; // file offset of buffer[0]
-  let filled = 0;
-  let position = 0;
-  let eof = false;
-  let state: State = 'lead';
-  let message = new MessageBuilder();
-  let firstMessage = options.firstInFile;
-  let midLine = false;
-  /** Set when the data does not begin with a From line. */
-  let failure: number | undefined;
+class LineScanner {
+  state = LEAD;
+  message = new MessageBuilder();
+  firstMessage: boolean;
+  /** The current line started in an earlier buffer (a line longer than a buffer). */
+  midLine = false;
+  failure: number | undefined;
+  buffer: Buffer = Buffer.alloc(0);
+  base = 0;
 
-  const fill = async (): Promise<void> => {
-    if (position > 0) {
-      buffer.copy(buffer, 0, position, filled);
-      base += position;
-      filled -= position;
-      position = 0;
-    }
-    const want = Math.min(buffer.length - filled, to - (base + filled));
-    if (want <= 0) {
-      eof = base + filled >= to;
-      return;
-    }
-    const got = await readAt(fd, buffer, filled, want, base + filled);
-    filled += got;
-    if (got === 0 || base + filled >= to) eof = true;
-  };
-
-  const beginMessage = (lineStart: number, lineEnd: number, time: number): void => {
-    message = new MessageBuilder();
-    message.start = base + lineStart;
-    message.headerStart = base + lineEnd;
-    message.time = time;
-    state = 'header';
-  };
-
-  const headerLine = (lineStart: number, lineEnd: number, hasNewline: boolean): void => {
-    const length = lineEnd - lineStart;
-    const served = length + (hasNewline && !(lineEnd - 2 >= lineStart && buffer[lineEnd - 2] === CR) ? 1 : 0);
-    const first = buffer[lineStart];
-    const continuation = first === 0x20 || first === 0x09;
-    const kind = continuation ? message.hiddenOpen : length <= LONG_LINE ? hiddenHeader(buffer, lineStart, lineEnd) : undefined;
-    if (kind === undefined) {
-      message.servedHeader += served;
-      message.hiddenOpen = undefined;
-      if (message.statusRun === 1) message.statusRun = 2;
-      return;
-    }
-    if (!continuation) {
-      message.hiddenOpen = kind;
-      decodeHidden(kind, lineStart, lineEnd);
-    } else if (kind === 'x-keywords') {
-      addKeywords(headerValueOfContinuation(lineStart, lineEnd));
-    }
-    if (message.statusRun === 0) {
-      message.statusRun = 1;
-      message.statusStart = base + lineStart;
-    } else if (message.statusRun === 2) {
-      message.statusRun = 3;
-    }
-    message.statusEnd = base + lineEnd;
-  };
-
-  const headerValueOfContinuation = (lineStart: number, lineEnd: number): string =>
-    buffer.toString('latin1', lineStart, lineEnd).trim();
-
-  const addKeywords = (value: string): void => {
-    for (const word of value.split(/\s+/)) if (word !== '' && !message.keywords.includes(word)) message.keywords.push(word);
-  };
-
-  const decodeHidden = (kind: HiddenHeader, lineStart: number, lineEnd: number): void => {
-    const value = headerValue(buffer, lineStart, lineEnd);
-    switch (kind) {
-      case 'status':
-      case 'x-status':
-        message.bits |= statusLetters(value);
-        break;
-      case 'x-keywords':
-        addKeywords(value);
-        break;
-      case 'x-uid': {
-        const text = value.trim();
-        const uid = /^\d{1,10}$/.test(text) ? Number(text) : 0;
-        message.uid = uid <= 0xffffffff ? uid : 0;
-        break;
-      }
-      case 'x-imap':
-      case 'x-imapbase': {
-        if (!firstMessage || message.base) break;
-        const parsed = parseBase(value);
-        if (parsed) {
-          message.base = { base: parsed, pseudo: kind === 'x-imap', lineStart: base + lineStart, lineEnd: base + lineEnd };
-        }
-        break;
-      }
-      case 'content-length':
-        break;
-    }
-  };
-
-  const endMessage = (end: number): void => {
-    onMessage(message.finish(end));
-    firstMessage = false;
-  };
-
-  for (;;) {
-    const newline = position < filled ? buffer.indexOf(LF, position) : -1;
-    if (newline >= 0 && newline < filled) {
-      lineAt(position, newline + 1, true);
-      position = newline + 1;
-      if (failure !== undefined) return { ok: false, at: failure };
-      continue;
-    }
-    if (!eof) {
-      if (position === 0 && filled === buffer.length) {
-        // A line longer than the buffer: account for this piece now.
-        longPiece(position, filled);
-        if (failure !== undefined) return { ok: false, at: failure };
-        position = filled;
-        midLine = true;
-      }
-      await fill();
-      continue;
-    }
-    if (position < filled) lineAt(position, filled, false);
-    position = filled;
-    break;
+  constructor(
+    options: ScanOptions,
+    private readonly onMessage: (message: ScannedMessage) => void,
+  ) {
+    this.firstMessage = options.firstInFile;
   }
-  if (failure !== undefined) return { ok: false, at: failure };
-  if (state !== 'lead') endMessage(base + filled);
-  return { ok: true, end: base + filled };
 
-  // --- line handling (function declarations are hoisted) ---
+  /**
+   * Consumes the complete lines of buffer[position, limit) (buffer index i is
+   * file offset base + i). Returns where the first incomplete line starts.
+   */
+  feed(buffer: Buffer, base: number, position: number, limit: number): number {
+    this.buffer = buffer;
+    this.base = base;
+    let at = position;
+    while (at < limit) {
+      const newline = buffer.indexOf(LF, at);
+      if (newline < 0 || newline >= limit) break;
+      const next = newline + 1;
+      if (this.state === BODY && !this.midLine && buffer[at] !== 0x46) {
+        // The hot path: an ordinary body line.
+        const length = next - at;
+        const message = this.message;
+        const crlf = length >= 2 && buffer[newline - 1] === CR;
+        const served = crlf ? length : length + 1;
+        message.servedBody += served;
+        if (length === 1 || (length === 2 && crlf)) {
+          message.blankLength = length;
+          message.blankServed = served;
+        } else {
+          message.blankLength = 0;
+        }
+      } else {
+        this.line(at, next, true);
+        if (this.failure !== undefined) return next;
+      }
+      at = next;
+    }
+    return at;
+  }
 
-  function longPiece(start: number, stop: number): void {
+  /** A piece of a line longer than the buffer: counted, never a From line or store header. */
+  longPiece(start: number, stop: number): void {
     const length = stop - start;
-    if (midLine) {
-      if (state === 'header') message.servedHeader += length;
-      else if (state === 'body') message.servedBody += length;
+    const message = this.message;
+    if (this.midLine) {
+      if (this.state === HEADER) message.servedHeader += length;
+      else if (this.state === BODY) message.servedBody += length;
       return;
     }
-    if (state === 'lead') {
-      failure = base + start;
-    } else if (state === 'header') {
+    this.midLine = true;
+    if (this.state === LEAD) {
+      this.failure = this.base + start;
+    } else if (this.state === HEADER) {
       message.servedHeader += length;
       message.hiddenOpen = undefined;
       if (message.statusRun === 1) message.statusRun = 2;
@@ -282,71 +196,208 @@ export async function scanMailbox(
     }
   }
 
-  function lineAt(lineStart: number, lineEnd: number, hasNewline: boolean): void {
-    if (midLine) {
-      midLine = false;
-      const tail = lineEnd - lineStart;
-      const crlf = hasNewline && lineEnd - 2 >= lineStart && buffer[lineEnd - 2] === CR;
-      const extra = hasNewline && !crlf ? 1 : 0;
-      if (state === 'header') message.servedHeader += tail + extra;
-      else if (state === 'body') message.servedBody += tail + extra;
+  /** The last line of the data, without a newline. */
+  lastLine(start: number, stop: number): void {
+    this.line(start, stop, false);
+  }
+
+  finish(end: number): void {
+    if (this.state !== LEAD) this.endMessage(end);
+  }
+
+  private line(lineStart: number, lineEnd: number, hasNewline: boolean): void {
+    const buffer = this.buffer;
+    const message = this.message;
+    const length = lineEnd - lineStart;
+    const crlf = hasNewline && length >= 2 && buffer[lineEnd - 2] === CR;
+    const served = hasNewline && !crlf ? length + 1 : length;
+    if (this.midLine) {
+      this.midLine = false;
+      if (this.state === HEADER) message.servedHeader += served;
+      else if (this.state === BODY) message.servedBody += served;
       return;
     }
-    if (state === 'body') {
-      if (buffer[lineStart] === 0x46 && startsWithFrom(buffer, lineStart, lineEnd) && lineEnd - lineStart <= LONG_LINE) {
-        const time = fromLineTime(buffer, lineStart, hasNewline ? lineEnd - 1 : lineEnd);
+    const contentEnd = hasNewline ? lineEnd - 1 : lineEnd;
+    if (this.state === BODY) {
+      if (length <= LONG_LINE && startsWithFrom(buffer, lineStart, lineEnd)) {
+        const time = fromLineTime(buffer, lineStart, contentEnd);
         if (time !== undefined) {
-          endMessage(base + lineStart);
-          beginMessage(lineStart, lineEnd, time);
+          this.endMessage(this.base + lineStart);
+          this.beginMessage(lineStart, lineEnd, time);
           return;
         }
       }
-      const length = lineEnd - lineStart;
-      const crlf = hasNewline && length >= 2 && buffer[lineEnd - 2] === CR;
-      const served = length + (hasNewline && !crlf ? 1 : 0);
       message.servedBody += served;
-      if (hasNewline && (length === 1 || (length === 2 && crlf))) {
-        message.blankLength = length;
-        message.blankServed = served;
-      } else {
-        message.blankLength = 0;
-      }
+      message.blankLength = hasNewline && (length === 1 || (length === 2 && crlf)) ? length : 0;
+      message.blankServed = served;
       return;
     }
-    if (state === 'header') {
-      const length = lineEnd - lineStart;
-      if (hasNewline && (length === 1 || (length === 2 && buffer[lineStart] === CR))) {
+    if (this.state === HEADER) {
+      if (hasNewline && (length === 1 || (length === 2 && crlf))) {
         message.servedHeader += 2;
-        message.bodyStart = base + lineEnd;
-        state = 'body';
+        message.bodyStart = this.base + lineEnd;
+        this.state = BODY;
         return;
       }
       if (buffer[lineStart] === 0x46 && length <= LONG_LINE) {
-        const time = fromLineTime(buffer, lineStart, hasNewline ? lineEnd - 1 : lineEnd);
+        const time = fromLineTime(buffer, lineStart, contentEnd);
         if (time !== undefined) {
-          endMessage(base + lineStart);
-          beginMessage(lineStart, lineEnd, time);
+          this.endMessage(this.base + lineStart);
+          this.beginMessage(lineStart, lineEnd, time);
           return;
         }
       }
-      headerLine(lineStart, lineEnd, hasNewline);
+      this.headerLine(lineStart, lineEnd, served);
       return;
     }
     // Leading white space before the first From line is tolerated, as UW does.
-    if (isWhiteLine(lineStart, lineEnd)) return;
-    const time = lineEnd - lineStart <= LONG_LINE ? fromLineTime(buffer, lineStart, hasNewline ? lineEnd - 1 : lineEnd) : undefined;
+    if (isWhite(buffer, lineStart, lineEnd)) return;
+    const time = length <= LONG_LINE ? fromLineTime(buffer, lineStart, contentEnd) : undefined;
     if (time === undefined) {
-      failure = base + lineStart;
+      this.failure = this.base + lineStart;
       return;
     }
-    beginMessage(lineStart, lineEnd, time);
+    this.beginMessage(lineStart, lineEnd, time);
   }
 
-  function isWhiteLine(lineStart: number, lineEnd: number): boolean {
-    for (let index = lineStart; index < lineEnd; index++) {
-      const byte = buffer[index];
-      if (byte !== LF && byte !== 0x20 && byte !== 0x09 && byte !== CR) return false;
+  private beginMessage(lineStart: number, lineEnd: number, time: number): void {
+    const message = new MessageBuilder();
+    message.start = this.base + lineStart;
+    message.headerStart = this.base + lineEnd;
+    message.time = time;
+    this.message = message;
+    this.state = HEADER;
+  }
+
+  private endMessage(end: number): void {
+    this.onMessage(this.message.finish(end));
+    this.firstMessage = false;
+  }
+
+  private headerLine(lineStart: number, lineEnd: number, served: number): void {
+    const buffer = this.buffer;
+    const message = this.message;
+    const first = buffer[lineStart];
+    const continuation = first === 0x20 || first === 0x09;
+    const kind = continuation ? message.hiddenOpen : lineEnd - lineStart <= LONG_LINE ? hiddenHeader(buffer, lineStart, lineEnd) : undefined;
+    if (kind === undefined) {
+      message.servedHeader += served;
+      message.hiddenOpen = undefined;
+      if (message.statusRun === 1) message.statusRun = 2;
+      return;
     }
-    return true;
+    if (!continuation) {
+      message.hiddenOpen = kind;
+      this.decodeHidden(kind, lineStart, lineEnd);
+    } else if (kind === 'x-keywords') {
+      addKeywords(message, buffer.toString('latin1', lineStart, lineEnd));
+    }
+    if (message.statusRun === 0) {
+      message.statusRun = 1;
+      message.statusStart = this.base + lineStart;
+    } else if (message.statusRun === 2) {
+      message.statusRun = 3;
+    }
+    message.statusEnd = this.base + lineEnd;
+  }
+
+  private decodeHidden(kind: HiddenHeader, lineStart: number, lineEnd: number): void {
+    const message = this.message;
+    const value = headerValue(this.buffer, lineStart, lineEnd);
+    switch (kind) {
+      case 'status':
+      case 'x-status':
+        message.bits |= statusLetters(value);
+        break;
+      case 'x-keywords':
+        addKeywords(message, value);
+        break;
+      case 'x-uid': {
+        const text = value.trim();
+        const uid = /^\d{1,10}$/.test(text) ? Number(text) : 0;
+        message.uid = uid <= 0xffffffff ? uid : 0;
+        break;
+      }
+      case 'x-imap':
+      case 'x-imapbase': {
+        if (!this.firstMessage || message.base) break;
+        const parsed = parseBase(value);
+        if (parsed) {
+          message.base = { base: parsed, pseudo: kind === 'x-imap', lineStart: this.base + lineStart, lineEnd: this.base + lineEnd };
+        }
+        break;
+      }
+      case 'content-length':
+        break;
+    }
+  }
+}
+
+function addKeywords(message: MessageBuilder, value: string): void {
+  for (const word of value.split(/\s+/)) if (word !== '' && !message.keywords.includes(word)) message.keywords.push(word);
+}
+
+function isWhite(buffer: Buffer, start: number, end: number): boolean {
+  for (let index = start; index < end; index++) {
+    const byte = buffer[index];
+    if (byte !== LF && byte !== 0x20 && byte !== 0x09 && byte !== CR) return false;
+  }
+  return true;
+}
+
+/**
+ * Scans [from, to) of the open file, calling `onMessage` for each message
+ * in file order. The last message ends at `to`. Two buffers alternate, so
+ * the next chunk is being read while this one is parsed.
+ */
+export async function scanMailbox(
+  fd: number,
+  from: number,
+  to: number,
+  options: ScanOptions,
+  onMessage: (message: ScannedMessage) => void,
+): Promise<ScanOutcome> {
+  const scanner = new LineScanner(options, onMessage);
+  const chunk = Math.min(CHUNK, Math.max(4096, to - from));
+  // Each buffer keeps room before its data for the unfinished line carried over.
+  const carry = LONG_LINE + 1;
+  const buffers = [Buffer.allocUnsafe(carry + chunk), Buffer.allocUnsafe(carry + chunk)] as const;
+  let next = from;
+  const read = (buffer: Buffer): Promise<{ buffer: Buffer; offset: number; got: number }> => {
+    const offset = next;
+    const want = Math.min(chunk, to - offset);
+    next += want;
+    return want <= 0 ? Promise.resolve({ buffer, offset, got: 0 }) : readAt(fd, buffer, carry, want, offset).then((got) => ({ buffer, offset, got }));
+  };
+  let pending = read(buffers[0]);
+  let turn = 0;
+  let leftover = 0; // bytes carried in front of the current data
+  for (;;) {
+    const { buffer, offset, got } = await pending;
+    const eof = got === 0 || offset + got >= to;
+    turn ^= 1;
+    const other = buffers[turn] as Buffer;
+    if (!eof) pending = read(other);
+    const start = carry - leftover;
+    const limit = carry + got;
+    // buffer index i is file offset (offset - carry) + i
+    const base = offset - carry;
+    const stop = scanner.feed(buffer, base, start, limit);
+    if (scanner.failure !== undefined) return { ok: false, at: scanner.failure };
+    const rest = limit - stop;
+    if (eof) {
+      if (rest > 0) scanner.lastLine(stop, limit);
+      if (scanner.failure !== undefined) return { ok: false, at: scanner.failure };
+      scanner.finish(base + limit);
+      return { ok: true, end: base + limit };
+    }
+    if (rest > LONG_LINE) {
+      scanner.longPiece(stop, limit);
+      if (scanner.failure !== undefined) return { ok: false, at: scanner.failure };
+      leftover = 0;
+    } else {
+      buffer.copy(other, carry - rest, stop, limit);
+      leftover = rest;
+    }
   }
 }

@@ -81,10 +81,16 @@ export function withoutStoreHeaders(header: Buffer): Buffer {
   return parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts);
 }
 
-/** Bare LFs become CRLF; existing CRLF pairs stay as they are. */
-export function toCrlf(data: Buffer): Buffer {
-  let bare = 0;
-  for (let at = data.indexOf(LF); at >= 0; at = data.indexOf(LF, at + 1)) if (at === 0 || data[at - 1] !== CR) bare++;
+/**
+ * Bare LFs become CRLF; existing CRLF pairs stay as they are. `servedLength`
+ * (from the index) saves the counting pass when it is right.
+ */
+export function toCrlf(data: Buffer, servedLength?: number): Buffer {
+  let bare = servedLength === undefined ? -1 : servedLength - data.length;
+  if (bare < 0) {
+    bare = 0;
+    for (let at = data.indexOf(LF); at >= 0; at = data.indexOf(LF, at + 1)) if (at === 0 || data[at - 1] !== CR) bare++;
+  }
   if (bare === 0) return data;
   const out = Buffer.allocUnsafe(data.length + bare);
   let written = 0;
@@ -97,7 +103,8 @@ export function toCrlf(data: Buffer): Buffer {
     from = at + 1;
   }
   written += data.copy(out, written, from);
-  return out;
+  // A wrong hint (the file changed under us) is corrected by counting.
+  return written === out.length ? out : servedLength === undefined ? out.subarray(0, written) : toCrlf(data);
 }
 
 /** Splits stored header bytes [From line excluded] into lines and the trailing blank line. */
