@@ -21,7 +21,7 @@ import type {
   OpenOptions,
 } from './types';
 import { MailError } from './errors';
-import { DEFAULT_LOCK_SETTINGS, withMailboxLock } from './lock/mailbox-lock';
+import { DEFAULT_LOCK_SETTINGS, withMailboxLock, type LockedSection } from './lock/mailbox-lock';
 import { trySessionLock } from './lock/session';
 import { canonicalPattern, matches, walkMatches, type WalkRoot } from './list';
 import { appendToFile, type PendingMessage } from './mbox/append';
@@ -32,8 +32,9 @@ import { MboxMailbox } from './mbox/mailbox';
 import { RECENT } from './mbox/message-index';
 import { pseudoMessage } from './mbox/rewrite';
 import { openShared, type SharedFile } from './mbox/shared-file';
+import { moveSpoolMail } from './mbox/spool-move';
 import { SEEN } from './mbox/status-headers';
-import { DELIMITER, confine, isInboxName, resolveName, type NamePolicy, type ResolvedName } from './names';
+import { DELIMITER, confine, isInboxName, resolveName, spoolPath, type NamePolicy, type ResolvedName } from './names';
 import { readSubscriptions, writeSubscriptions } from './subscriptions';
 
 const PERSONAL: Namespace = { prefix: '', delimiter: DELIMITER };
@@ -340,11 +341,14 @@ class FileMailStore implements MailStore {
     const resolved = resolveName(this.policy, name);
     const file = this.openExisting(resolved);
     try {
+      const spool = spoolPath(this.policy);
+      const movesSpool = resolved.isInbox && resolved.path !== spool;
       return await MboxMailbox.open(this.context, {
         ...options,
         name: resolved.name,
         path: file.path,
         openDestination: (destination) => this.openExisting(resolveName(this.policy, destination)),
+        ...(movesSpool ? { beforePoll: (target: SharedFile, section: LockedSection) => moveSpoolMail(this.context, spool, target, section) } : {}),
       });
     } finally {
       await file.release();

@@ -6,7 +6,7 @@
 // later session sees. Appended messages stay \Recent for the next session.
 import type { AppendResult } from '../types';
 import { MailError } from '../errors';
-import { withMailboxLock } from '../lock/mailbox-lock';
+import { withMailboxLock, type LockedSection } from '../lock/mailbox-lock';
 import { journalFor, loadFolder, recoverAll, type MboxContext } from './context';
 import { formatFromLine } from './from-line';
 import { commitRewrite, type TailSink } from './journal';
@@ -31,32 +31,41 @@ function flagBits(flags: readonly string[]): number {
 /** Appends all `messages` to the open file, or none. Takes the write lock. */
 export function appendToFile(context: MboxContext, file: SharedFile, messages: readonly PendingMessage[]): Promise<AppendResult> {
   if (!file.writable) return Promise.reject(new MailError('no-permission', `Can't write to ${file.path}`));
-  return withMailboxLock(file, 'write', context.lock, async (section) => {
-    await recoverAll(context, file);
-    const { state, size } = await loadFolder(file, true);
-    const firstUid = state.uidLast + 1;
-    const masks = messages.map((message) => state.keywordMask(message.flags.filter((flag) => !flag.startsWith('\\'))));
-    state.uidLast += messages.length;
-    const plan = planRewrite(state, file.fd, size, () => false);
-    // A file without a base (empty, or only white space) gets UW's
-    // pseudo-message before the new mail.
-    const needsPseudo = !state.disk && !plan?.rewrite.writeTail;
-    const from = plan?.rewrite.writeTail ? plan.rewrite.from : size;
-    const writeTail = async (sink: TailSink): Promise<void> => {
-      if (plan?.rewrite.writeTail) await plan.rewrite.writeTail(sink);
-      else if (needsPseudo) await sink.write(pseudoMessage({ uidValidity: state.uidValidity, uidLast: state.uidLast, keywords: state.keywords }));
-      for (const [index, message] of messages.entries()) {
-        const block = formatStatusBlock({
-          bits: flagBits(message.flags),
-          keywords: state.keywordNames(masks[index] ?? 0),
-          uid: firstUid + index,
-        });
-        const fromLine = formatFromLine(context.sender, message.internalDate ?? new Date());
-        await sink.write(storedForm(await message.data(), fromLine, block));
-        section.refresh();
-      }
-    };
-    await commitRewrite(file, journalFor(context, file), size, { patches: plan?.rewrite.patches ?? [], from, writeTail });
-    return { uidValidity: state.uidValidity, uids: messages.map((_, index) => firstUid + index) };
-  });
+  return withMailboxLock(file, 'write', context.lock, (section) => appendLocked(context, file, messages, section));
+}
+
+/** appendToFile for a caller that already holds the write lock of `file`. */
+export async function appendLocked(
+  context: MboxContext,
+  file: SharedFile,
+  messages: readonly PendingMessage[],
+  section: LockedSection,
+): Promise<AppendResult> {
+  await recoverAll(context, file);
+  const { state, size } = await loadFolder(file, true);
+  if (!state.disk && file.hints.uidValidity !== undefined) state.uidValidity = file.hints.uidValidity;
+  const firstUid = state.uidLast + 1;
+  const masks = messages.map((message) => state.keywordMask(message.flags.filter((flag) => !flag.startsWith('\\'))));
+  state.uidLast += messages.length;
+  const plan = planRewrite(state, file.fd, size, () => false);
+  // A file without a base (empty, or only white space) gets UW's
+  // pseudo-message before the new mail.
+  const needsPseudo = !state.disk && !plan?.rewrite.writeTail;
+  const from = plan?.rewrite.writeTail ? plan.rewrite.from : size;
+  const writeTail = async (sink: TailSink): Promise<void> => {
+    if (plan?.rewrite.writeTail) await plan.rewrite.writeTail(sink);
+    else if (needsPseudo) await sink.write(pseudoMessage({ uidValidity: state.uidValidity, uidLast: state.uidLast, keywords: state.keywords }));
+    for (const [index, message] of messages.entries()) {
+      const block = formatStatusBlock({
+        bits: flagBits(message.flags),
+        keywords: state.keywordNames(masks[index] ?? 0),
+        uid: firstUid + index,
+      });
+      const fromLine = formatFromLine(context.sender, message.internalDate ?? new Date());
+      await sink.write(storedForm(await message.data(), fromLine, block));
+      section.refresh();
+    }
+  };
+  await commitRewrite(file, journalFor(context, file), size, { patches: plan?.rewrite.patches ?? [], from, writeTail });
+  return { uidValidity: state.uidValidity, uids: messages.map((_, index) => firstUid + index) };
 }

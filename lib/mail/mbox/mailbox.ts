@@ -8,7 +8,7 @@ import { basename, dirname } from 'node:path';
 import type { CopyResult, FlagMode, Mailbox, MailboxEvents, OpenOptions } from '../types';
 import { MailError } from '../errors';
 import { log } from '../../log/syslog';
-import { withMailboxLock, type LockMode } from '../lock/mailbox-lock';
+import { withMailboxLock, type LockedSection, type LockMode } from '../lock/mailbox-lock';
 import { trySessionLock, type SessionLock } from '../lock/session';
 import { appendToFile, type PendingMessage } from './append';
 import { journalFor, journalPending, loadFolder, recoverAll, type MboxContext } from './context';
@@ -19,7 +19,7 @@ import { DIRTY, GHOST, NO_UID, RECENT } from './message-index';
 import { mergeFresh } from './resync';
 import { afterWrite, needsWrite, planRewrite } from './rewrite';
 import { scanMailbox } from './scanner';
-import { toCrlf, withoutStoreHeaders } from './serialize';
+import { servedHeader, servedMessage } from './message-text';
 import { openShared, type SharedFile } from './shared-file';
 import { DELETED, FLAG_BITS, FLAG_NAMES, SYSTEM_BITS, isKeywordAtom } from './status-headers';
 
@@ -34,10 +34,11 @@ const SILENT: MailboxEvents = { exists: () => undefined, expunged: () => undefin
 export interface MboxOpenRequest extends OpenOptions {
   readonly name: string;
   readonly path: string;
-  /** Runs under the write lock before the scan (INBOX = ~/mbox: move spool mail in). */
-  readonly beforeScan?: () => Promise<void>;
-  /** Called by poll() before looking at the file (the same spool move). */
-  readonly beforePoll?: () => Promise<void>;
+  /**
+   * Runs holding this file's write lock, at open before the scan and in
+   * poll() of read-write sessions (INBOX = ~/mbox: move spool mail in).
+   */
+  readonly beforePoll?: (file: SharedFile, section: LockedSection) => Promise<void>;
   /** Opens the file of a destination mailbox name for COPY (throws MailError). */
   readonly openDestination: (name: string) => SharedFile;
 }
@@ -162,10 +163,7 @@ export class MboxMailbox implements Mailbox {
     const row = this.row(seq);
     const raw = await this.rawMessage(row);
     const index = this.state.index;
-    const start = index.startOf(row);
-    const header = raw.subarray(index.headerStartOf(row) - start, index.bodyStartOf(row) - start);
-    const body = raw.subarray(index.bodyStartOf(row) - start);
-    const served = Buffer.concat([toCrlf(withoutStoreHeaders(header)), toCrlf(body, index.servedSize(row) - index.servedHeaderSize(row))]);
+    const served = servedMessage(raw, index, row);
     if (served.length !== index.servedSize(row)) {
       log('warning', `${this.file.path}: message ${seq} is ${served.length} bytes, indexed as ${index.servedSize(row)}`);
     }
@@ -174,11 +172,7 @@ export class MboxMailbox implements Mailbox {
 
   async readHeader(seq: number): Promise<Buffer> {
     const row = this.row(seq);
-    const index = this.state.index;
-    const raw = await this.rawMessage(row);
-    const start = index.startOf(row);
-    const header = raw.subarray(index.headerStartOf(row) - start, index.bodyStartOf(row) - start);
-    return toCrlf(withoutStoreHeaders(header));
+    return servedHeader(await this.rawMessage(row), this.state.index, row);
   }
 
   /** [From line, end of text) of a row, through the read-ahead cache. */
@@ -284,7 +278,8 @@ export class MboxMailbox implements Mailbox {
 
   async poll(options: { allowExpunge: boolean }): Promise<void> {
     this.alive();
-    if (this.request.beforePoll && !this.readOnly) await this.request.beforePoll();
+    const beforePoll = this.request.beforePoll;
+    if (beforePoll && !this.readOnly) await this.locked('write', (section) => beforePoll(this.file, section));
     const flagsChanged: number[] = [];
     if (this.needsResync || (await this.changedOnDisk())) {
       await this.locked(this.readOnly ? 'parse' : 'write', async () => {
@@ -390,23 +385,27 @@ export class MboxMailbox implements Mailbox {
     if (this.dead) throw this.dead;
   }
 
-  private locked<T>(mode: LockMode, task: () => Promise<T>): Promise<T> {
+  private locked<T>(mode: LockMode, task: (section: LockedSection) => Promise<T>): Promise<T> {
     // Any session that may write the file finishes an interrupted rewrite.
     const repair = this.file.writable && journalPending(this.context, this.file);
-    return withMailboxLock(this.file, repair ? 'write' : mode, this.context.lock, async () => {
+    return withMailboxLock(this.file, repair ? 'write' : mode, this.context.lock, async (section) => {
       if (repair && (await recoverAll(this.context, this.file))) this.needsResync = true;
-      return task();
+      return task(section);
     });
   }
 
   private async load(): Promise<void> {
-    const mode: LockMode = this.file.writable && (journalPending(this.context, this.file) || this.request.beforeScan) ? 'write' : 'parse';
-    await withMailboxLock(this.file, mode, this.context.lock, async () => {
-      if (mode === 'write') {
-        await recoverAll(this.context, this.file);
-        await this.request.beforeScan?.();
-      }
+    const moving = this.request.beforePoll !== undefined && !this.readOnly;
+    const mode: LockMode = this.file.writable && (journalPending(this.context, this.file) || moving) ? 'write' : 'parse';
+    await withMailboxLock(this.file, mode, this.context.lock, async (section) => {
+      if (mode === 'write') await recoverAll(this.context, this.file);
+      if (moving) await this.request.beforePoll?.(this.file, section);
       const { state, size, mtimeMs } = await loadFolder(this.file, this.readOnly);
+      if (!state.disk) {
+        // No base in the file yet: whoever writes one first uses ours.
+        if (this.file.hints.uidValidity !== undefined) state.uidValidity = this.file.hints.uidValidity;
+        this.file.hints.uidValidity = state.uidValidity;
+      }
       this.state = state;
       this.known = { size, mtimeMs };
       this.announced = state.index.length;

@@ -14,6 +14,12 @@ export interface SharedFile {
   readonly dev: number;
   readonly ino: number;
   readonly writable: boolean;
+  /**
+   * Shared by every user of the file in this process: the UIDVALIDITY an
+   * open session announced for a file that has no base yet, so that an
+   * APPEND which writes the base uses the same one.
+   */
+  readonly hints: { uidValidity?: number };
   /** Runs `task` after every earlier task on this file has finished. */
   serialize<T>(task: () => Promise<T>): Promise<T>;
   release(): Promise<void>;
@@ -29,6 +35,7 @@ interface Entry {
   queue: Promise<unknown>;
   /** Extra descriptors of the same file, closed only with the entry. */
   readonly spare: number[];
+  readonly hints: { uidValidity?: number };
 }
 
 const open = new Map<string, Entry>();
@@ -77,7 +84,7 @@ export function openShared(path: string, options: { create?: boolean; mode?: num
     raced.refs++;
     return handle(raced, key);
   }
-  const entry: Entry = { path, fd, dev: stats.dev, ino: stats.ino, writable, refs: 1, queue: Promise.resolve(), spare: [] };
+  const entry: Entry = { path, fd, dev: stats.dev, ino: stats.ino, writable, refs: 1, queue: Promise.resolve(), spare: [], hints: {} };
   open.set(key, entry);
   return handle(entry, key);
 }
@@ -102,6 +109,7 @@ function handle(entry: Entry, key: string): SharedFile {
     dev: entry.dev,
     ino: entry.ino,
     writable: entry.writable,
+    hints: entry.hints,
     serialize<T>(task: () => Promise<T>): Promise<T> {
       const run = entry.queue.then(task, task);
       entry.queue = run.catch(() => undefined);
