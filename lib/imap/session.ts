@@ -14,6 +14,11 @@ import type { SelectedMailbox } from './selected';
 import type { CommandTable } from './table';
 import { Encoder } from './wire/encoder';
 
+const UNTAGGED = Buffer.from('* ');
+const CRLF = Buffer.from('\r\n');
+/** Literals up to this size are copied into the line's single write. */
+const INLINE_LITERAL = 16 * 1024;
+
 export interface SessionOptions {
   readonly config: Config;
   readonly connection: Connection;
@@ -57,10 +62,32 @@ export class Session {
 
   // ---- output ----
 
-  /** Writes `* <response>` (text or an Encoder with literals). */
+  /**
+   * Writes `* <response>` (text or an Encoder with literals). Text and small
+   * literals go out in one write (one packet, not one per token); a large
+   * literal is written as its own Buffer rather than copied.
+   */
   untagged(response: string | Encoder): void {
-    this.connection.write('* ');
-    this.writeResponse(response);
+    if (typeof response === 'string') {
+      this.connection.write(`* ${response}\r\n`);
+      return;
+    }
+    const batch: Buffer[] = [UNTAGGED];
+    const flush = (): void => {
+      if (batch.length === 0) return;
+      this.connection.write(batch.length === 1 ? (batch[0] as Buffer) : Buffer.concat(batch));
+      batch.length = 0;
+    };
+    for (const chunk of response.chunks()) {
+      if (typeof chunk === 'string') batch.push(Buffer.from(chunk, 'utf8'));
+      else if (chunk.length <= INLINE_LITERAL) batch.push(chunk);
+      else {
+        flush();
+        this.connection.write(chunk);
+      }
+    }
+    batch.push(CRLF);
+    flush();
   }
 
   /** Writes a `+` continuation request (the SP is required even before empty base64, RFC 3501 §7.5). */
@@ -76,15 +103,6 @@ export class Session {
   /** Waits until the client has taken what was written (call inside long outputs such as FETCH 1:*). */
   drain(): Promise<void> {
     return this.connection.drain();
-  }
-
-  private writeResponse(response: string | Encoder): void {
-    if (typeof response === 'string') {
-      this.connection.write(`${response}\r\n`);
-      return;
-    }
-    for (const chunk of response.chunks()) this.connection.write(chunk);
-    this.connection.write('\r\n');
   }
 
   // ---- input outside the command grammar (AUTHENTICATE, IDLE) ----
