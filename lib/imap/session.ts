@@ -14,6 +14,14 @@ import type { SelectedMailbox } from './selected';
 import type { CommandTable } from './table';
 import { Encoder } from './wire/encoder';
 
+/**
+ * Response text is 7-bit TEXT-CHARs (RFC 3501): store messages can carry
+ * user-supplied names with 8-bit or, worse, CR/LF that would forge a response.
+ */
+export function protocolText(text: string): string {
+  return text.replace(/[^\x20-\x7e]/g, '?');
+}
+
 const UNTAGGED = Buffer.from('* ');
 const CRLF = Buffer.from('\r\n');
 /** Literals up to this size are copied into the line's single write. */
@@ -97,7 +105,7 @@ export class Session {
 
   /** Writes `<tag> <response>`; the dispatcher uses this for the command's completion. */
   tagged(tag: string, response: string): void {
-    this.connection.write(`${tag} ${response}\r\n`);
+    this.connection.write(`${tag} ${protocolText(response)}\r\n`);
   }
 
   /** Waits until the client has taken what was written (call inside long outputs such as FETCH 1:*). */
@@ -202,7 +210,7 @@ export class Session {
 
   /** Ends the session with `* BYE <text>` after the current command's tagged response. */
   endAfterCommand(text: string): void {
-    this.farewell ??= text;
+    this.farewell ??= protocolText(text);
   }
 
   /** The pending BYE text, if the session is to end. */

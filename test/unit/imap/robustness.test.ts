@@ -47,6 +47,12 @@ describe('robustness', () => {
     }
   });
 
+  it('never lets a name echoed in an error forge a response line', async () => {
+    const { client } = startEngine();
+    client.send('a DELETE {14+}\r\nx\r\n* OK forged');
+    assert.deepEqual(await client.until('a'), ['a NO [NONEXISTENT] Mailbox x??* OK forged does not exist']);
+  });
+
   it('ends cleanly when the client vanishes during a literal', async () => {
     const { client, finished } = startEngine();
     client.send('a APPEND INBOX {100}');
