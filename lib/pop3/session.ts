@@ -47,6 +47,7 @@ const COMMAND_LINE_LIMIT = 1024;
 const SASL_LINE_LIMIT = 8192;
 const MAX_BAD_COMMANDS = 10;
 const MAX_LOGIN_FAILURES = 3;
+const TERMINATOR = Buffer.from('.\r\n');
 
 type ReadResult = { readonly kind: 'line'; readonly line: Buffer } | { readonly kind: 'too-long' } | { readonly kind: 'gone' };
 
@@ -126,9 +127,8 @@ export class Pop3Session {
 
   /** A multi-line response carrying message bytes already in wire form. */
   async replyMessage(status: string, wire: Buffer): Promise<void> {
-    this.connection.write(`${status}\r\n`);
-    this.connection.write(wire);
-    this.connection.write('.\r\n');
+    // One write (one system call, one TLS record run) per message: copying is cheaper.
+    this.connection.write(Buffer.concat([Buffer.from(`${status}\r\n`), wire, TERMINATOR]));
     await this.connection.drain();
   }
 
