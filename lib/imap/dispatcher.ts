@@ -54,7 +54,10 @@ export class Dispatcher {
 
   private refuseInput(result: Exclude<ReadResult, { kind: 'command' } | { kind: 'end' }>): void {
     if (result.kind === 'line-too-long') {
+      // The rest of an over-long line is unknown (it may announce a literal whose
+      // bytes would then read as commands), so the session cannot safely go on.
       this.answerBad(result.tag, 'Command line too long');
+      this.session.endAfterCommand('Command line too long');
     } else if (result.policy.tooBig === 'no' && result.tag !== undefined) {
       this.session.tagged(result.tag, 'NO [TOOBIG] Message too large');
     } else {

@@ -43,15 +43,17 @@ describe('dispatcher', () => {
     assert.equal(session.pendingFarewell, 'Too many invalid commands');
   });
 
-  it('refuses a literal over the limit before the continuation, NO [TOOBIG] for APPEND', async () => {
-    const { client } = startEngine({ overrides: ['max-literal=100', 'max-line=200'] });
+  it('refuses a literal over the limit before the continuation, NO [TOOBIG] for APPEND; ends the session on an over-long line', async () => {
+    const { client, session, finished } = startEngine({ overrides: ['max-literal=100', 'max-line=200'] });
     client.send('a APPEND INBOX {101}');
     assert.deepEqual(await client.until('a'), ['a NO [TOOBIG] Message too large']);
     client.send('b LOGIN {300}');
     assert.deepEqual(await client.until('b'), ['b BAD Literal too large']);
+    assert.deepEqual(await client.command('d', 'NOOP'), ['d OK NOOP completed']);
     client.send(`c NOOP ${'x'.repeat(300)}`);
     assert.deepEqual(await client.until('c'), ['c BAD Command line too long']);
-    assert.deepEqual(await client.command('d', 'NOOP'), ['d OK NOOP completed']);
+    await finished;
+    assert.equal(session.pendingFarewell, 'Command line too long');
   });
 
   it('handles synchronising and non-synchronising literals', async () => {
