@@ -67,7 +67,7 @@ export class CommandReader {
       if (literalTotal > policy.limit) {
         // A non-synchronising literal arrives anyway: swallow it and the rest
         // of the command, in bounded chunks, so the next command parses.
-        if (!synchronising) await this.discardRest(size);
+        if (!synchronising && !(await this.discardRest(size))) return { kind: 'line-too-long', tag };
         return { kind: 'literal-too-big', tag, policy };
       }
       if (synchronising) await hooks.continueLiteral();
@@ -77,25 +77,27 @@ export class CommandReader {
     }
   }
 
-  private async discardRest(literalSize: number): Promise<void> {
+  /** Reads past the rest of a refused command; false when that rest has an over-long line. */
+  private async discardRest(literalSize: number): Promise<boolean> {
     let pending = literalSize;
     for (;;) {
       while (pending > 0) {
         const chunk = await this.input.bytes(Math.min(pending, DISCARD_CHUNK));
-        if (chunk === undefined) return;
+        if (chunk === undefined) return true;
         pending -= chunk.length;
       }
       let line: Buffer | undefined;
       try {
         line = await this.input.line(this.maxLine);
       } catch (error) {
-        if (error instanceof LineTooLongError) continue;
+        if (error instanceof LineTooLongError) return false;
         throw error;
       }
-      if (line === undefined) return;
+      if (line === undefined) return true;
+      if (line.length > this.maxLine) return false;
       const literal = LITERAL_AT_END.exec(line.toString('latin1', Math.max(0, line.length - 26)));
       // A further synchronising literal is never announced: the client waits for a `+` it will not get.
-      if (!literal || literal[2] !== '+') return;
+      if (!literal || literal[2] !== '+') return true;
       pending = Number(literal[1]);
     }
   }
