@@ -21,6 +21,8 @@ export interface LoginPort {
   nologinText(): string | undefined;
   /** Switches to the account's identity for good and opens its mail store. */
   enter(account: Account): Promise<MailStore>;
+  /** After enter(): seconds the account must still wait (LOGIN-DELAY), or 0 after noting this login. */
+  loginDelay(account: Account): number;
 }
 
 export interface TlsPort {

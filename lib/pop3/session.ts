@@ -163,6 +163,13 @@ export class Pop3Session {
     this.userName = account.name;
     try {
       const store = await this.login.enter(account);
+      const wait = this.login.loginDelay(account);
+      if (wait > 0) {
+        const delay = this.config.number('pop3-login-delay');
+        this.reply(err(`Logins are allowed every ${delay} seconds; try again in ${wait} seconds`, 'LOGIN-DELAY'));
+        await this.end(logoutLine(account.name, host));
+        return;
+      }
       const mailbox = await store.open('INBOX', { readOnly: false, exclusive: true });
       this.maildrop = Maildrop.fromMailbox(mailbox);
     } catch (error) {

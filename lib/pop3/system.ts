@@ -15,6 +15,7 @@ import { openMailStore } from '../mail/store';
 import { loadTlsContext, tlsAvailable } from '../net/tls';
 import type { ServerContext } from '../server/bootstrap';
 import type { LoginPort, TlsPort } from './login';
+import { claimLogin } from './login-delay';
 
 export function systemLogin(server: ServerContext): LoginPort {
   const ctx = loginContext('pop3', server.config, server.connection);
@@ -31,6 +32,7 @@ export function systemLogin(server: ServerContext): LoginPort {
       becomeUser(account);
       return openMailStore(account, server.config);
     },
+    loginDelay: (account) => claimLogin(account.home, account.name, server.config.number('pop3-login-delay')),
   };
 }
 

@@ -205,6 +205,19 @@ describe('ipop3d commands (real executable)', () => {
     });
   });
 
+  it('LOGIN-DELAY is advertised and enforced', async (t) => {
+    if (!requireRoot(t)) return;
+    await withPop({ ...LOOPBACK_PLAINTEXT, 'pop3-login-delay': '600' }, async (server) => {
+      const first = await PopClient.connect(server);
+      assert.ok((await first.multi('CAPA')).includes('LOGIN-DELAY 600'));
+      assert.equal(await first.login(), '+OK Mailbox open, 0 messages');
+      await first.quit();
+      const second = await PopClient.connect(server);
+      assert.match(await second.login(), /^-ERR \[LOGIN-DELAY\] Logins are allowed every 600 seconds; try again in (599|600) seconds$/);
+      await second.script.closedByServer();
+    });
+  });
+
   it('bad input: over-long lines, NUL-only lines, garbage; too many in a row close the session', async (t) => {
     if (!requireRoot(t)) return;
     await withPop({}, async (server) => {

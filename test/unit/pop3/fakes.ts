@@ -133,6 +133,8 @@ export interface FakeLoginOptions {
   nologin?: string;
   openError?: Error;
   mailbox?: FakeMailbox;
+  /** Seconds loginDelay() reports. */
+  delay?: number;
   /** Folders other than INBOX, by name. */
   folders?: Record<string, FakeMailbox>;
 }
@@ -156,6 +158,7 @@ export function fakeLogin(options: FakeLoginOptions = {}): LoginPort & { entered
     verifyApop: async (timestamp, user, digest) => (timestamp === '<1.2@test>' && user === 'alice' && digest === 'a'.repeat(32) ? ALICE : undefined),
     failureDelay: async () => undefined,
     nologinText: () => options.nologin,
+    loginDelay: () => options.delay ?? 0,
     async enter(account: Account): Promise<MailStore> {
       entered.push(account);
       return {

@@ -161,6 +161,14 @@ describe('POP3 authorization state', () => {
     assert.equal(await ask(odd.client, 'PASS secret'), '-ERR [SYS/TEMP] Cannot open your mailbox: server error');
   });
 
+  it('answers a login that comes too soon with [LOGIN-DELAY] and closes', async () => {
+    const { client, done } = await startSession(fakeLogin({ delay: 42 }), { overrides: ['pop3-login-delay=300'] });
+    await ask(client, 'USER alice');
+    assert.equal(await ask(client, 'PASS secret'), '-ERR [LOGIN-DELAY] Logins are allowed every 300 seconds; try again in 42 seconds');
+    await client.closedByServer();
+    await done;
+  });
+
   it('QUIT before login says goodbye', async () => {
     const { client, done } = await startSession();
     assert.equal(await ask(client, 'QUIT'), '+OK Sayonara');
