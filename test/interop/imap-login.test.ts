@@ -12,6 +12,7 @@ import type { SuperServer } from '../../lib/inetd/superserver';
 import { ScriptClient } from '../helpers/client';
 import { startInetd } from '../helpers/inetd';
 import { requireRoot } from '../helpers/require';
+import { FACILITY, SyslogListener } from '../helpers/syslog';
 import { MailHome } from '../protocol/imap/mail-home';
 
 const PASSWORDS = { demo: 'sésame ouvre-toi', other: 'x' };
@@ -162,5 +163,35 @@ describe('imapd login over TCP', () => {
       assert.equal(await idle.line(), '* BYE Autologout; idle for too long');
       await idle.closedByServer();
     });
+  });
+
+  it('logs in UW\'s formats: login, failure (facility auth), logout, autologout', async (t) => {
+    if (!requireRoot(t)) return;
+    const syslog = SyslogListener.start();
+    try {
+      await withServer({ 'plaintext-hosts': '127.0.0.1', 'syslog-socket': syslog.path, 'imap-timeout': '1' }, async (server) => {
+        let { client } = await connect(server);
+        await client.command('a', 'LOGIN demo wrong');
+        const failed = await syslog.waitFor(/^Login failed /);
+        assert.equal(failed.message, 'Login failed user=demo auth=demo host=[127.0.0.1]');
+        assert.equal(failed.facility, FACILITY.auth);
+        assert.equal(failed.ident, 'imapd');
+        await client.command('b', `LOGIN demo "${PASSWORDS.demo}"`);
+        assert.equal((await syslog.waitFor(/^Login user=/)).message, 'Login user=demo host=[127.0.0.1]');
+        await client.command('c', 'LOGOUT');
+        assert.equal((await syslog.waitFor(/^Logout /)).message, 'Logout user=demo host=[127.0.0.1]');
+
+        ({ client } = await connect(server));
+        client.send('a AUTHENTICATE PLAIN');
+        await client.line();
+        client.send(base64(`\0demo\0${PASSWORDS.demo}`));
+        await client.until('a');
+        assert.equal((await syslog.waitFor(/^Authenticated /)).message, 'Authenticated user=demo host=[127.0.0.1] mech=PLAIN');
+        assert.equal(await client.line(), '* BYE Autologout; idle for too long');
+        assert.equal((await syslog.waitFor(/^Autologout /)).message, 'Autologout user=demo host=[127.0.0.1]');
+      });
+    } finally {
+      syslog.close();
+    }
   });
 });
