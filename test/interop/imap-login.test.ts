@@ -17,8 +17,8 @@ import { MailHome } from '../protocol/imap/mail-home';
 
 const PASSWORDS = { demo: 'sésame ouvre-toi', other: 'x' };
 
-async function withServer(settings: Record<string, string>, run: (server: SuperServer, home: MailHome) => Promise<void>): Promise<void> {
-  const home = new MailHome(settings, { passwords: PASSWORDS, certificate: true });
+async function withServer(settings: Record<string, string>, run: (server: SuperServer, home: MailHome) => Promise<void>, certificate = true): Promise<void> {
+  const home = new MailHome(settings, { passwords: PASSWORDS, certificate });
   const server = await startInetd('imapd', { env: home.env });
   try {
     await run(server, home);
@@ -57,6 +57,20 @@ describe('imapd login over TCP', () => {
       await client.command('z', 'LOGOUT');
       await client.closedByServer();
     });
+  });
+
+  it('offers no STARTTLS without a certificate', async (t) => {
+    if (!requireRoot(t)) return;
+    await withServer(
+      {},
+      async (server) => {
+        const { client, greeting } = await connect(server);
+        assert.doesNotMatch(greeting, /STARTTLS/);
+        assert.deepEqual(await client.command('a', 'STARTTLS'), ['a BAD TLS is not available on this server']);
+        await client.command('z', 'LOGOUT');
+      },
+      false,
+    );
   });
 
   it('STARTTLS discards pipelined commands, then allows LOGIN', async (t) => {
