@@ -14,7 +14,7 @@ import { setFarewell } from '../server/process';
 import { errorResponse, isServerFault } from '../pop3/errors';
 import type { LoginPort } from '../pop3/login';
 import { Maildrop } from '../pop3/maildrop';
-import { readTimedLine } from '../pop3/timed-line';
+import { loginDeadline, readTimedLine, secondsUntil } from '../pop3/timed-line';
 import { printable } from '../pop3/wire';
 
 /** RFC 937's states: before HELO, folder open, message announced, message sent. */
@@ -53,8 +53,12 @@ export class Pop2Session {
   /** The message READ announced (1-based). */
   private current = 1;
   private finished = false;
+  /** login-timeout bounds the whole time before HELO. */
+  private readonly loginDeadline: number;
 
-  constructor(private readonly options: Pop2SessionOptions) {}
+  constructor(private readonly options: Pop2SessionOptions) {
+    this.loginDeadline = loginDeadline(options.config);
+  }
 
   private get connection(): Connection {
     return this.options.connection;
@@ -67,8 +71,9 @@ export class Pop2Session {
     });
     this.reply(`+ POP2 ${this.options.serverName} server ready`);
     while (!this.finished) {
-      const seconds = this.options.config.number(this.state === 'auth' ? 'login-timeout' : 'pop3-timeout');
-      const read = await readTimedLine(this.options.input, COMMAND_LINE_LIMIT, seconds);
+      const seconds = this.state === 'auth' ? secondsUntil(this.loginDeadline) : this.options.config.number('pop3-timeout');
+      // A client that keeps talking is not idle, but it still gets no longer to log in.
+      const read = seconds > 0 ? await readTimedLine(this.options.input, COMMAND_LINE_LIMIT, seconds) : ({ kind: 'timeout' } as const);
       if (read.kind === 'timeout') {
         this.reply('- Autologout; idle for too long');
         await this.finish(autologoutLine(this.userName, this.options.clientHost), 'release');

@@ -22,7 +22,7 @@ import { COMMANDS } from './commands';
 import { errorResponse, isServerFault } from './errors';
 import type { LoginPort, TlsPort } from './login';
 import { Maildrop } from './maildrop';
-import { readTimedLine } from './timed-line';
+import { loginDeadline, readTimedLine, secondsUntil } from './timed-line';
 import { err, ok, parseCommandLine, printable } from './wire';
 import { log } from '../log/syslog';
 
@@ -64,9 +64,13 @@ export class Pop3Session {
   /** Invalid commands in a row; one that is accepted starts the count again. */
   private badCommands = 0;
   private refusedCurrent = false;
+  /** As in UW, login-timeout bounds the whole time before login, not just each pause. */
+  private readonly loginDeadline: number;
   private finished = false;
 
-  constructor(readonly options: Pop3SessionOptions) {}
+  constructor(readonly options: Pop3SessionOptions) {
+    this.loginDeadline = loginDeadline(options.config);
+  }
 
   get config(): Config {
     return this.options.config;
@@ -248,8 +252,9 @@ export class Pop3Session {
 
   /** The next line, under the idle timer of the current state; 'gone' once the session has ended. */
   private async readLine(limit: number): Promise<ReadResult> {
-    const seconds = this.config.number(this.state === 'authorization' ? 'login-timeout' : 'pop3-timeout');
-    const read = await readTimedLine(this.input, limit, seconds);
+    const seconds = this.state === 'authorization' ? secondsUntil(this.loginDeadline) : this.config.number('pop3-timeout');
+    // A client that keeps talking is not idle, but it still gets no longer to log in.
+    const read = seconds > 0 ? await readTimedLine(this.input, limit, seconds) : ({ kind: 'timeout' } as const);
     if (read.kind === 'timeout') {
       this.reply(err('Autologout; idle for too long'));
       await this.abandon(autologoutLine(this.userName, this.clientHost));

@@ -1,4 +1,5 @@
 // Reading one command line under an idle timer, for the POP engines.
+import type { Config } from '../config/config';
 import { LineTooLongError, type InputReader } from '../net/input';
 
 export type TimedLine =
@@ -26,4 +27,14 @@ export async function readTimedLine(input: InputReader, limit: number, seconds: 
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** When a session that has not logged in is ended (login-timeout from now). */
+export function loginDeadline(config: Config): number {
+  return Date.now() + config.number('login-timeout') * 1000;
+}
+
+/** Seconds left until `deadline` (never negative). */
+export function secondsUntil(deadline: number): number {
+  return Math.max(0, (deadline - Date.now()) / 1000);
 }

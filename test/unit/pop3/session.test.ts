@@ -221,6 +221,19 @@ describe('POP3 bad input', () => {
     assert.deepEqual(mailbox.closed, { expunge: false });
   });
 
+  it('login-timeout bounds the whole time before login, however busy the client is', async () => {
+    const running = await startSession(fakeLogin(), { overrides: ['login-timeout=1'] });
+    const started = Date.now();
+    let answer = '';
+    while (!answer.startsWith('-ERR Autologout')) {
+      running.client.send('CAPA');
+      answer = (await running.client.line(5000)) ?? '';
+      while (answer !== '.' && !answer.startsWith('-ERR')) answer = (await running.client.line(5000)) ?? '-ERR closed';
+      assert.ok(Date.now() - started < 5000, 'ended by the deadline');
+    }
+    await running.done;
+  });
+
   it('login-timeout applies before login', async () => {
     const running = await startSession(fakeLogin(), { overrides: ['login-timeout=1'] });
     assert.equal(await running.client.line(5000), '-ERR Autologout; idle for too long');
