@@ -28,6 +28,11 @@ export interface LoginPort {
 export interface TlsPort {
   /** A certificate is installed, so STLS can be offered. */
   readonly available: boolean;
+  /**
+   * Loads the certificate; false when it is unusable. Called before the
+   * positive answer, so that nothing can run between that answer and start().
+   */
+  prepare(): boolean;
   /** Wraps the connection in TLS (the caller has already discarded pipelined input). */
   start(): Promise<void>;
 }

@@ -11,6 +11,7 @@ import {
   verifyApop,
   verifyPlaintext,
 } from '../auth';
+import type { SecureContext } from 'node:tls';
 import { openMailStore } from '../mail/store';
 import { loadTlsContext, tlsAvailable } from '../net/tls';
 import type { ServerContext } from '../server/bootstrap';
@@ -38,10 +39,14 @@ export function systemLogin(server: ServerContext): LoginPort {
 
 /** STLS for ipop3d; ipop2d has no STARTTLS (implicit TLS only, in bootstrap). */
 export function systemTls(server: ServerContext): TlsPort {
+  let context: SecureContext | undefined;
   return {
     available: tlsAvailable(server.program, server.config),
+    prepare() {
+      context = loadTlsContext(server.program, server.config);
+      return context !== undefined;
+    },
     async start() {
-      const context = loadTlsContext(server.program, server.config);
       if (!context) throw new Error('no usable certificate');
       await server.connection.startTls(context);
     },

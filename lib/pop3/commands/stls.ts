@@ -11,6 +11,7 @@ export const stls: Pop3Command = {
     if (command.args.length > 0) return session.refuse(err('STLS takes no argument'));
     if (session.connection.secure) return session.reply(err('Already using TLS'));
     if (!session.tls.available) return session.reply(err('STLS is not available: no certificate installed'));
+    if (!session.tls.prepare()) return session.reply(err('STLS is not available: the certificate cannot be used', 'SYS/TEMP'));
     session.pendingUser = undefined;
     session.input.discardBuffered();
     session.reply(ok('Begin TLS negotiation'));

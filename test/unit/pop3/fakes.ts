@@ -220,7 +220,7 @@ export const inUse = (): MailError => new MailError('in-use', 'locked');
 /** Starts a session on an in-memory connection; the greeting is already read. */
 export async function startSession(
   login: LoginPort = fakeLogin(),
-  options: { overrides?: readonly string[]; tlsAvailable?: boolean } = {},
+  options: { overrides?: readonly string[]; tlsAvailable?: boolean; tlsUsable?: boolean } = {},
 ): Promise<RunningSession & { greeting: string }> {
   configureLog({ socketPath: '/nonexistent/log' });
   const toServer = new PassThrough();
@@ -230,6 +230,7 @@ export async function startSession(
   const tlsStarts: number[] = [];
   const tls: TlsPort = {
     available: options.tlsAvailable ?? false,
+    prepare: () => options.tlsUsable ?? true,
     start: async () => {
       tlsStarts.push(Date.now());
       throw new Error('no TLS in unit tests');

@@ -134,6 +134,13 @@ describe('POP3 authorization state', () => {
     assert.equal(await running.client.line(), undefined, 'no answer to the injected commands');
   });
 
+  it('STLS with an unusable certificate says so before any handshake', async () => {
+    const running = await startSession(fakeLogin(), { tlsAvailable: true, tlsUsable: false });
+    assert.equal(await ask(running.client, 'STLS'), '-ERR [SYS/TEMP] STLS is not available: the certificate cannot be used');
+    assert.equal(running.tlsStarts.length, 0);
+    assert.equal(await ask(running.client, 'QUIT'), '+OK Sayonara');
+  });
+
   it('answers nologin with [SYS/TEMP] and closes', async () => {
     const { client, done } = await startSession(fakeLogin({ nologin: 'System maintenance' }));
     await ask(client, 'USER alice');
