@@ -3,8 +3,9 @@
 // spool. Runs as root, as CI does: logins switch to the virtual owner.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { finished, spawnPiped } from '../../helpers/inetd';
 import { requireRoot } from '../../helpers/require';
-import { LOOPBACK_PLAINTEXT, MESSAGES, PASSWORD, PopClient, USER, apopDigest, served, withPop } from './pop-home';
+import { LOOPBACK_PLAINTEXT, MESSAGES, PASSWORD, PopClient, PopHome, USER, apopDigest, served, withPop } from './pop-home';
 
 const base64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64');
 
@@ -14,6 +15,41 @@ function stuffed(message: string): Buffer {
 }
 
 describe('ipop3d commands (real executable)', () => {
+  it('a whole pipelined session over pipes (as over an ssh tunnel), transcript exact', async (t) => {
+    if (!requireRoot(t)) return;
+    const home = new PopHome();
+    try {
+      home.deliver(MESSAGES[0]!, MESSAGES[1]!);
+      const child = spawnPiped('ipop3d', { env: home.env });
+      child.stdin.end(`CAPA\r\nUSER ${USER}\r\nPASS ${PASSWORD}\r\nSTAT\r\nLIST\r\nUIDL\r\nTOP 2 1\r\nRETR 2\r\nDELE 1\r\nLAST\r\nQUIT\r\n`);
+      const { stdout, stderr, code } = await finished(child);
+      assert.equal(code, 0);
+      assert.equal(stderr, '', 'nothing on fd 2');
+      const sizes = [MESSAGES[0]!, MESSAGES[1]!].map((message) => stuffed(message).length);
+      const transcript = stdout.replace(/<[0-9a-f]+\.[0-9a-f]+@[^>]+>/, '<TIMESTAMP>').replace(/ POP3 \S+ server/, ' POP3 HOST server').replace(/ [0-9a-f]{8}(0000000[12])\r\n/g, ' VALIDITY$1\r\n');
+      assert.equal(
+        transcript,
+        [
+          '+OK POP3 HOST server ready <TIMESTAMP>',
+          '+OK Capability list follows', 'TOP', 'UIDL', 'USER', 'SASL CRAM-MD5 PLAIN LOGIN', 'STLS', 'RESP-CODES', 'AUTH-RESP-CODE', 'PIPELINING', 'EXPIRE NEVER', 'IMPLEMENTATION imap-uw-ts ipop3d', '.',
+          '+OK User name accepted, password please',
+          '+OK Mailbox open, 2 messages',
+          `+OK 2 ${sizes[0]! + sizes[1]!}`,
+          '+OK 2 messages', `1 ${sizes[0]}`, `2 ${sizes[1]}`, '.',
+          '+OK Unique-ID listing follows', '1 VALIDITY00000001', '2 VALIDITY00000002', '.',
+          '+OK Top of message follows', 'From: Bob <bob@example.org>', 'To: popper@example.org', 'Subject: dots', '', '..', '.',
+          `+OK ${sizes[1]} octets`, 'From: Bob <bob@example.org>', 'To: popper@example.org', 'Subject: dots', '', '..', '... two dots', '..leading dot', 'end', '.',
+          '+OK Message 1 deleted',
+          '+OK 2',
+          '+OK Sayonara (1 deleted, 1 kept)',
+          '',
+        ].join('\r\n'),
+      );
+    } finally {
+      home.remove();
+    }
+  });
+
   it('greets with an APOP timestamp when the password file exists', async (t) => {
     if (!requireRoot(t)) return;
     await withPop({}, async (server) => {
