@@ -37,8 +37,8 @@ export function err(text: string, code?: ResponseCode): string {
   return code ? `-ERR [${code}] ${text}` : `-ERR ${text}`;
 }
 
-/** Makes text safe for one response line (no CR, LF or other controls). */
+/** Makes client text safe to echo in a response line: 7-bit printable only. */
 export function printable(text: string, max = 200): string {
-  const clean = text.replace(/[\x00-\x1f\x7f]/g, '?');
+  const clean = text.replace(/[^\x20-\x7e]/g, '?');
   return clean.length > max ? `${clean.slice(0, max)}...` : clean;
 }
