@@ -80,6 +80,9 @@ function machine(): Record<string, unknown> {
   let commit: string | undefined;
   try {
     commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
+    // The executables are built from the working tree, which may differ from the commit.
+    const changed = execFileSync('git', ['status', '--porcelain', '--', 'lib', 'bin', 'build.mjs'], { cwd: ROOT, encoding: 'utf8' });
+    if (changed.trim() !== '') commit += '-dirty';
   } catch {
     commit = undefined;
   }
