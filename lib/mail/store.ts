@@ -20,10 +20,11 @@ import type {
   Namespace,
   OpenOptions,
 } from './types';
-import { MailError } from './errors';
+import { MailError, isMailError } from './errors';
 import { DEFAULT_LOCK_SETTINGS, withMailboxLock, type LockedSection } from './lock/mailbox-lock';
 import { trySessionLock } from './lock/session';
 import { canonicalPattern, matches, walkMatches, type WalkRoot } from './list';
+import { AbsentInbox } from './mbox/absent-inbox';
 import { appendToFile, type PendingMessage } from './mbox/append';
 import { journalPending, loadFolder, recoverAll, type MboxContext } from './mbox/context';
 import { mailErrorFrom } from './mbox/file-io';
@@ -280,7 +281,13 @@ class FileMailStore implements MailStore {
 
   async status(name: string): Promise<MailboxStatus> {
     const resolved = resolveName(this.policy, name);
-    const file = this.openExisting(resolved);
+    let file: SharedFile;
+    try {
+      file = this.openExisting(resolved);
+    } catch (error) {
+      if (!resolved.isInbox || !isMailError(error)) throw error;
+      return { messages: 0, recent: 0, unseen: 0, uidNext: 1, uidValidity: Math.floor(Date.now() / 1000) };
+    }
     try {
       const key = await this.statusKey(file);
       const cached = this.statusCache.get(resolved.path);
@@ -339,20 +346,33 @@ class FileMailStore implements MailStore {
 
   async open(name: string, options: OpenOptions): Promise<Mailbox> {
     const resolved = resolveName(this.policy, name);
-    const file = this.openExisting(resolved);
+    let file: SharedFile;
     try {
-      const spool = spoolPath(this.policy);
-      const movesSpool = resolved.isInbox && resolved.path !== spool;
-      return await MboxMailbox.open(this.context, {
-        ...options,
-        name: resolved.name,
-        path: file.path,
-        openDestination: (destination) => this.openExisting(resolveName(this.policy, destination)),
-        ...(movesSpool ? { beforePoll: (target: SharedFile, section: LockedSection) => moveSpoolMail(this.context, spool, target, section) } : {}),
-      });
+      file = this.openExisting(resolved);
+    } catch (error) {
+      // No spool file yet, and no right to create one: an empty INBOX that
+      // waits for the first delivery, as UW's dummy driver does.
+      if (!resolved.isInbox || !isMailError(error)) throw error;
+      return new AbsentInbox(resolved.path, options.readOnly, (uidValidity) => this.openFile(resolved, options, uidValidity));
+    }
+    try {
+      return await this.openFile(resolved, options);
     } finally {
       await file.release();
     }
+  }
+
+  private openFile(resolved: ResolvedName, options: OpenOptions, uidValidity?: number): Promise<Mailbox> {
+    const spool = spoolPath(this.policy);
+    const movesSpool = resolved.isInbox && resolved.path !== spool;
+    return MboxMailbox.open(this.context, {
+      ...options,
+      name: resolved.name,
+      path: resolved.path,
+      ...(uidValidity === undefined ? {} : { uidValidity }),
+      openDestination: (destination) => this.openExisting(resolveName(this.policy, destination)),
+      ...(movesSpool ? { beforePoll: (target: SharedFile, section: LockedSection) => moveSpoolMail(this.context, spool, target, section) } : {}),
+    });
   }
 }
 

@@ -44,7 +44,10 @@ export function lockWithHelper(helperPath: string, fd: number, mailboxPath: stri
       else resolve(outcome);
     };
     const timer = setTimeout(() => {
-      child.kill('SIGTERM');
+      // End of input first: should it win the lock at this very moment, it
+      // then removes it again instead of leaving it behind.
+      child.stdin?.end();
+      setTimeout(() => child.kill('SIGTERM'), 200).unref();
       finish(new MailError('temporary', `Mailbox ${mailboxPath} is locked by another process`));
     }, timeoutMs);
     child.on('error', (error) => finish({ failed: error.message }));

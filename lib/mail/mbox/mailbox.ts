@@ -39,6 +39,8 @@ export interface MboxOpenRequest extends OpenOptions {
    * poll() of read-write sessions (INBOX = ~/mbox: move spool mail in).
    */
   readonly beforePoll?: (file: SharedFile, section: LockedSection) => Promise<void>;
+  /** UIDVALIDITY to use while the file has no base (already announced elsewhere). */
+  readonly uidValidity?: number;
   /** Opens the file of a destination mailbox name for COPY (throws MailError). */
   readonly openDestination: (name: string) => SharedFile;
 }
@@ -403,7 +405,8 @@ export class MboxMailbox implements Mailbox {
       const { state, size, mtimeMs } = await loadFolder(this.file, this.readOnly);
       if (!state.disk) {
         // No base in the file yet: whoever writes one first uses ours.
-        if (this.file.hints.uidValidity !== undefined) state.uidValidity = this.file.hints.uidValidity;
+        const preferred = this.request.uidValidity ?? this.file.hints.uidValidity;
+        if (preferred !== undefined) state.uidValidity = preferred;
         this.file.hints.uidValidity = state.uidValidity;
       }
       this.state = state;
