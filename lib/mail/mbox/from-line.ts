@@ -7,7 +7,6 @@
 const SPACE = 0x20;
 const COLON = 0x3a;
 const CR = 0x0d;
-const FROM_ = Buffer.from('From ');
 const REMOTE_FROM = Buffer.from(' remote from');
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 const MONTH_NAMES = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -18,18 +17,33 @@ const ZONES: Record<string, number> = {
   EST: -300, EDT: -240, CST: -360, CDT: -300, MST: -420, MDT: -360, PST: -480, PDT: -420,
   AST: -240, ADT: -180, HST: -600, AKST: -540, AKDT: -480, JST: 540,
 };
-const DATE_PATTERN =
-  /^\S{3} (\S{3}) ([ \d]?\d) (\d\d):(\d\d)(?::(\d\d))?(?: ([A-Za-z]{2,4}|[+-]\d{4}))? (\d{4})(?: ([A-Za-z]{2,4}|[+-]\d{4}))?$/;
 
 export function startsWithFrom(buffer: Buffer, at: number, end: number): boolean {
-  return end - at >= 5 && buffer[at] === 0x46 && buffer.compare(FROM_, 0, 5, at, at + 5) === 0;
+  return (
+    end - at >= 5 && buffer[at] === 0x46 && buffer[at + 1] === 0x72 && buffer[at + 2] === 0x6f && buffer[at + 3] === 0x6d && buffer[at + 4] === SPACE
+  );
+}
+
+/** Where the parts of a valid From line's date are (buffer indexes). */
+interface DateLayout {
+  /** The space before hh:mm. */
+  readonly timeStart: number;
+  readonly seconds: boolean;
+  readonly yearStart: number;
+  /** Zone [zoneStart, zoneEnd), empty when the line has none. */
+  readonly zoneStart: number;
+  readonly zoneEnd: number;
+}
+
+function isSign(byte: number | undefined): boolean {
+  return byte === 0x2b || byte === 0x2d;
 }
 
 /**
- * Where the date of a From line begins (the weekday), or -1 when the line
- * [start, end) (without its newline) is not a valid From line.
+ * The date layout of the line [start, end) (without its newline), or
+ * undefined when it is not a valid From line by UW's rules.
  */
-function dateStart(buffer: Buffer, start: number, end: number): { from: number; to: number } | undefined {
+function layout(buffer: Buffer, start: number, end: number): DateLayout | undefined {
   if (!startsWithFrom(buffer, start, end)) return undefined;
   let x = end;
   if (x > start && buffer[x - 1] === CR) x--;
@@ -39,32 +53,60 @@ function dateStart(buffer: Buffer, start: number, end: number): { from: number; 
     if (cut > start && buffer.compare(REMOTE_FROM, 0, REMOTE_FROM.length, cut, lastSpace) === 0) x = cut;
   }
   if (x - start < 27) return undefined;
-  const at = (offset: number): number | undefined => buffer[x + offset];
   let timeEnd = 0;
-  if (at(-5) === SPACE) {
-    if (at(-8) === COLON) timeEnd = -5;
-    else if (at(-9) === SPACE) timeEnd = -9;
-    else if (at(-11) === SPACE && isSign(at(-10))) timeEnd = -11;
-  } else if (at(-4) === SPACE) {
-    if (at(-9) === SPACE) timeEnd = -9;
-  } else if (at(-6) === SPACE) {
-    if (at(-11) === SPACE && isSign(at(-5))) timeEnd = -11;
+  let yearStart = 0;
+  let zoneStart = x;
+  let zoneEnd = x;
+  if (buffer[x - 5] === SPACE) {
+    yearStart = x - 4;
+    if (buffer[x - 8] === COLON) {
+      timeEnd = x - 5;
+    } else if (buffer[x - 9] === SPACE) {
+      timeEnd = x - 9;
+      zoneStart = x - 8;
+      zoneEnd = x - 5;
+    } else if (buffer[x - 11] === SPACE && isSign(buffer[x - 10])) {
+      timeEnd = x - 11;
+      zoneStart = x - 10;
+      zoneEnd = x - 5;
+    }
+  } else if (buffer[x - 4] === SPACE) {
+    if (buffer[x - 9] === SPACE) {
+      timeEnd = x - 9;
+      yearStart = x - 8;
+      zoneStart = x - 3;
+    }
+  } else if (buffer[x - 6] === SPACE) {
+    if (buffer[x - 11] === SPACE && isSign(buffer[x - 5])) {
+      timeEnd = x - 11;
+      yearStart = x - 10;
+      zoneStart = x - 5;
+    }
   }
-  if (timeEnd === 0 || at(timeEnd - 3) !== COLON) return undefined;
-  const timeStart = timeEnd - (at(timeEnd - 6) === COLON ? 9 : 6);
-  if (x + timeStart - 11 < start + 4) return undefined;
-  if (at(timeStart) !== SPACE || at(timeStart - 3) !== SPACE || at(timeStart - 7) !== SPACE || at(timeStart - 11) !== SPACE) {
+  if (timeEnd === 0 || buffer[timeEnd - 3] !== COLON) return undefined;
+  const seconds = buffer[timeEnd - 6] === COLON;
+  const timeStart = timeEnd - (seconds ? 9 : 6);
+  if (timeStart - 11 < start + 4) return undefined;
+  if (buffer[timeStart] !== SPACE || buffer[timeStart - 3] !== SPACE || buffer[timeStart - 7] !== SPACE || buffer[timeStart - 11] !== SPACE) {
     return undefined;
   }
-  return { from: x + timeStart - 10, to: x };
-}
-
-function isSign(byte: number | undefined): boolean {
-  return byte === 0x2b || byte === 0x2d;
+  return { timeStart, seconds, yearStart, zoneStart, zoneEnd };
 }
 
 export function isFromLine(buffer: Buffer, start: number, end: number): boolean {
-  return dateStart(buffer, start, end) !== undefined;
+  return layout(buffer, start, end) !== undefined;
+}
+
+/** Digits [at, at + count) as a number; NaN unless all are digits (a leading space allowed). */
+function digits(buffer: Buffer, at: number, count: number): number {
+  let value = 0;
+  for (let index = at; index < at + count; index++) {
+    const byte = buffer[index] ?? 0;
+    if (byte === SPACE && index === at) continue;
+    if (byte < 0x30 || byte > 0x39) return NaN;
+    value = value * 10 + byte - 0x30;
+  }
+  return value;
 }
 
 /**
@@ -72,21 +114,18 @@ export function isFromLine(buffer: Buffer, start: number, end: number): boolean 
  * parse, undefined when the line is not a From line at all.
  */
 export function fromLineTime(buffer: Buffer, start: number, end: number): number | undefined {
-  const span = dateStart(buffer, start, end);
-  if (!span) return undefined;
-  return parseCtime(buffer.toString('latin1', span.from, span.to));
-}
-
-function parseCtime(text: string): number {
-  const match = DATE_PATTERN.exec(text);
-  if (!match) return 0;
-  const month = MONTHS.indexOf((match[1] ?? '').toLowerCase());
-  if (month < 0) return 0;
-  const [day, hours, minutes, seconds, year] = [match[2], match[3], match[4], match[5] ?? '0', match[7]].map(Number) as [
-    number, number, number, number, number,
-  ];
-  const zone = match[6] ?? match[8];
-  const offset = zone === undefined ? undefined : zoneMinutes(zone);
+  const parts = layout(buffer, start, end);
+  if (!parts) return undefined;
+  const { timeStart } = parts;
+  const month = MONTHS.indexOf(buffer.toString('latin1', timeStart - 6, timeStart - 3).toLowerCase());
+  const day = digits(buffer, timeStart - 2, 2);
+  const hours = digits(buffer, timeStart + 1, 2);
+  const minutes = digits(buffer, timeStart + 4, 2);
+  const seconds = parts.seconds ? digits(buffer, timeStart + 7, 2) : 0;
+  const year = digits(buffer, parts.yearStart, 4);
+  if (month < 0 || Number.isNaN(day + hours + minutes + seconds + year)) return 0;
+  if (parts.zoneStart === parts.zoneEnd) return new Date(year, month, day, hours, minutes, seconds).getTime();
+  const offset = zoneMinutes(buffer.toString('latin1', parts.zoneStart, parts.zoneEnd));
   if (offset === undefined) return new Date(year, month, day, hours, minutes, seconds).getTime();
   return Date.UTC(year, month, day, hours, minutes, seconds) - offset * 60_000;
 }
@@ -94,7 +133,7 @@ function parseCtime(text: string): number {
 function zoneMinutes(zone: string): number | undefined {
   if (isSign(zone.charCodeAt(0))) {
     const value = Number(zone.slice(1, 3)) * 60 + Number(zone.slice(3, 5));
-    return zone[0] === '-' ? -value : value;
+    return Number.isNaN(value) ? undefined : zone[0] === '-' ? -value : value;
   }
   return ZONES[zone.toUpperCase()];
 }

@@ -14,16 +14,16 @@ import { appendToFile, type PendingMessage } from './append';
 import { journalFor, journalPending, loadFolder, recoverAll, type MboxContext } from './context';
 import { readRange, statFile } from './file-io';
 import { FolderState } from './folder';
+import { ReadAhead } from './read-ahead';
 import { commitRewrite } from './journal';
 import { DIRTY, GHOST, NO_UID, RECENT } from './message-index';
 import { mergeFresh } from './resync';
 import { afterWrite, needsWrite, planRewrite } from './rewrite';
 import { scanMailbox } from './scanner';
-import { servedHeader, servedMessage } from './message-text';
+import { countServed, servedHeader, servedMessage } from './message-text';
 import { openShared, type SharedFile } from './shared-file';
 import { DELETED, FLAG_BITS, FLAG_NAMES, SYSTEM_BITS, isKeywordAtom } from './status-headers';
 
-const READ_AHEAD = 1 << 20;
 const FINGERPRINT = 64;
 /** Unsaved flag changes are written after this long, at the next poll. */
 const CHECKPOINT_AFTER_MS = 30_000;
@@ -53,8 +53,8 @@ export class MboxMailbox implements Mailbox {
   private lastFingerprint: { at: number; bytes: Buffer } | undefined;
   private dead: MailError | undefined;
   private dirtySince = 0;
-  private cache: { start: number; data: Buffer } | undefined;
   private needsResync = false;
+  private readonly reader: ReadAhead;
 
   private constructor(
     private readonly context: MboxContext,
@@ -64,6 +64,7 @@ export class MboxMailbox implements Mailbox {
     readonly readOnly: boolean,
   ) {
     this.state = new FolderState(readOnly);
+    this.reader = new ReadAhead(file.fd);
   }
 
   static async open(context: MboxContext, request: MboxOpenRequest): Promise<MboxMailbox> {
@@ -156,7 +157,12 @@ export class MboxMailbox implements Mailbox {
   }
 
   size(seq: number): number {
-    return this.state.index.servedSize(this.row(seq));
+    const row = this.row(seq);
+    const index = this.state.index;
+    if (!index.servedBodyKnown(row)) {
+      index.setServed(row, index.servedHeaderSize(row), countServed(this.file.fd, index.bodyStartOf(row), index.endOf(row)));
+    }
+    return index.servedSize(row);
   }
 
   // --- message text -----------------------------------------------------
@@ -166,7 +172,9 @@ export class MboxMailbox implements Mailbox {
     const raw = await this.rawMessage(row);
     const index = this.state.index;
     const served = servedMessage(raw, index, row);
-    if (served.length !== index.servedSize(row)) {
+    if (!index.servedBodyKnown(row)) {
+      index.setServed(row, index.servedHeaderSize(row), served.length - index.servedHeaderSize(row));
+    } else if (served.length !== index.servedSize(row)) {
       log('warning', `${this.file.path}: message ${seq} is ${served.length} bytes, indexed as ${index.servedSize(row)}`);
     }
     return served;
@@ -177,25 +185,16 @@ export class MboxMailbox implements Mailbox {
     return servedHeader(await this.rawMessage(row), this.state.index, row);
   }
 
-  /** [From line, end of text) of a row, through the read-ahead cache. */
+  /** [From line, end of text) of a row, through the read-ahead blocks. */
   private async rawMessage(row: number): Promise<Buffer> {
     const index = this.state.index;
     if (index.bits(row) & GHOST) throw new MailError('nonexistent', 'Message was removed by another program');
     const start = index.startOf(row);
     const end = index.endOf(row);
-    const cached = this.cache;
-    let raw: Buffer;
-    if (cached && start >= cached.start && end <= cached.start + cached.data.length) {
-      raw = cached.data.subarray(start - cached.start, end - cached.start);
-    } else {
-      // Sequential FETCH reads the next messages from this same block.
-      const data = await readRange(this.file.fd, start, Math.max(end - start, READ_AHEAD));
-      this.cache = { start, data };
-      raw = data.subarray(0, Math.min(data.length, end - start));
-    }
+    const raw = await this.reader.range(start, end);
     if (raw.length < end - start || raw.toString('latin1', 0, 5) !== 'From ') {
       this.needsResync = true;
-      this.cache = undefined;
+      this.reader.reset();
       throw new MailError('temporary', 'The mailbox was changed by another program; try again');
     }
     return raw;
@@ -294,7 +293,7 @@ export class MboxMailbox implements Mailbox {
       for (let row = 0; row < this.announced; row++) if (this.state.index.bits(row) & GHOST) ghosts.push(row);
       if (ghosts.length > 0) {
         this.state.index.retain((row) => !(this.state.index.bits(row) & GHOST));
-        this.cache = undefined;
+        this.reader.reset();
         this.report(ghosts);
       }
     }
@@ -453,7 +452,7 @@ export class MboxMailbox implements Mailbox {
   private async catchUp(): Promise<number[]> {
     const stats = await statFile(this.file.fd);
     if (!this.needsResync && stats.size === this.known.size && stats.mtimeMs === this.known.mtimeMs) return [];
-    this.cache = undefined;
+    this.reader.reset();
     if (!this.needsResync && stats.size > this.known.size && (await this.tailIntact())) {
       const before = this.state.index.length;
       const validity = this.state.uidValidity;
@@ -521,7 +520,7 @@ export class MboxMailbox implements Mailbox {
     const stats = await statFile(this.file.fd);
     this.known = { size: stats.size, mtimeMs: stats.mtimeMs };
     this.state.scannedTo = stats.size;
-    this.cache = undefined;
+    this.reader.reset();
     let pending = false;
     for (let row = 0; row < index.length && !pending; row++) pending = needsWrite(index.bits(row));
     this.dirtySince = pending ? this.dirtySince : 0;

@@ -129,6 +129,10 @@ export class MessageIndex {
   servedSize(index: number): number {
     return (this.servedHeader[index] ?? 0) + (this.servedBody[index] ?? 0);
   }
+  /** Whether the CRLF size of the text has been counted yet (it is counted on demand). */
+  servedBodyKnown(index: number): boolean {
+    return !Number.isNaN(this.servedBody[index] ?? NaN);
+  }
   servedHeaderSize(index: number): number {
     return this.servedHeader[index] ?? 0;
   }

@@ -1,8 +1,9 @@
-// Streaming parser for Berkeley mailboxes. It reads the file in large chunks
-// and visits each line once: From lines start messages (see from-line.ts),
-// the store's own status headers are decoded and left out of the served
-// size, and every bare LF counts one extra byte because IMAP serves CRLF.
-// Content-Length: is never trusted. Memory stays at one chunk whatever the
+// Streaming parser for Berkeley mailboxes. It reads the file in large chunks:
+// headers line by line (the store's own status headers are decoded and left
+// out of the served size, every bare LF counts as CRLF), bodies only where a
+// line starts "From " (one native search per candidate; see from-line.ts for
+// which are message boundaries). The CRLF size of a body is counted later,
+// when first asked for. Content-Length: is never trusted. Memory stays at one chunk whatever the
 // file size.
 import { readAt } from './file-io';
 import { fromLineTime, startsWithFrom } from './from-line';
@@ -18,6 +19,7 @@ import {
 const LF = 0x0a;
 const CR = 0x0d;
 const CHUNK = 1 << 20;
+const NL_FROM = Buffer.from('\nFrom ');
 /** Longer lines are message text, never From lines or store headers. */
 const LONG_LINE = 64 * 1024;
 
@@ -32,6 +34,7 @@ export interface ScannedMessage {
   readonly end: number;
   /** CRLF size of the served header (store headers left out, blank line included). */
   readonly servedHeader: number;
+  /** CRLF size of the text; NaN until counted (MboxMailbox counts on demand). */
   readonly servedBody: number;
   /** INTERNALDATE (ms since the epoch) from the From line; 0 when it does not parse. */
   readonly time: number;
@@ -70,7 +73,6 @@ class MessageBuilder {
   headerStart = 0;
   bodyStart = -1;
   servedHeader = 0;
-  servedBody = 0;
   time = 0;
   bits = 0;
   keywords: string[] = [];
@@ -81,16 +83,14 @@ class MessageBuilder {
   statusRun = 0;
   hiddenOpen: HiddenHeader | undefined;
   base: ScannedBase | undefined;
-  /** Length and served length of the previous body line when it was blank. */
+  /** Length of the line before the next From line when it is blank (the separator). */
   blankLength = 0;
-  blankServed = 0;
 
   finish(end: number): ScannedMessage {
     let stop = end;
-    let servedBody = this.servedBody;
+    const servedBody = NaN;
     if (this.bodyStart >= 0 && this.blankLength > 0 && end - this.blankLength >= this.bodyStart) {
       stop = end - this.blankLength;
-      servedBody -= this.blankServed;
     }
     return {
       start: this.start,
@@ -132,6 +132,10 @@ class LineScanner {
   failure: number | undefined;
   buffer: Buffer = Buffer.alloc(0);
   base = 0;
+  /** Where the data of the current buffer starts; earlier bytes are in `previous`. */
+  private feedStart = 0;
+  /** The three bytes before feedStart, nearest first (for the blank line before a From line). */
+  private previous: number[] = [0, 0, 0];
 
   constructor(
     options: ScanOptions,
@@ -147,31 +151,60 @@ class LineScanner {
   feed(buffer: Buffer, base: number, position: number, limit: number): number {
     this.buffer = buffer;
     this.base = base;
+    this.feedStart = position;
     let at = position;
     while (at < limit) {
+      if (this.state === BODY && !this.midLine) {
+        // Bodies: only lines starting "From " matter, found by one search.
+        const candidate = startsWithFrom(buffer, at, limit) ? at : buffer.indexOf(NL_FROM, at);
+        if (candidate < 0 || candidate >= limit) return this.stopAtLastLine(at, limit);
+        const lineStart = candidate === at ? at : candidate + 1;
+        const newline = buffer.indexOf(LF, lineStart);
+        if (newline < 0 || newline >= limit) {
+          this.remember(lineStart);
+          return lineStart;
+        }
+        this.message.blankLength = this.blankBefore(lineStart);
+        this.line(lineStart, newline + 1, true);
+        if (this.failure !== undefined) return newline + 1;
+        at = newline + 1;
+        continue;
+      }
       const newline = buffer.indexOf(LF, at);
       if (newline < 0 || newline >= limit) break;
-      const next = newline + 1;
-      if (this.state === BODY && !this.midLine && buffer[at] !== 0x46) {
-        // The hot path: an ordinary body line.
-        const length = next - at;
-        const message = this.message;
-        const crlf = length >= 2 && buffer[newline - 1] === CR;
-        const served = crlf ? length : length + 1;
-        message.servedBody += served;
-        if (length === 1 || (length === 2 && crlf)) {
-          message.blankLength = length;
-          message.blankServed = served;
-        } else {
-          message.blankLength = 0;
-        }
-      } else {
-        this.line(at, next, true);
-        if (this.failure !== undefined) return next;
-      }
-      at = next;
+      this.line(at, newline + 1, true);
+      if (this.failure !== undefined) return newline + 1;
+      at = newline + 1;
     }
+    this.remember(at);
     return at;
+  }
+
+  /** In a body without another From line here: stop at the start of the last, unfinished line. */
+  private stopAtLastLine(at: number, limit: number): number {
+    const last = this.buffer.lastIndexOf(LF, limit - 1);
+    const stop = last < at ? at : last + 1;
+    this.remember(stop);
+    return stop;
+  }
+
+  /** Keeps the three bytes before `position`, which the next buffer no longer holds. */
+  private remember(position: number): void {
+    const buffer = this.buffer;
+    const before = (back: number): number =>
+      position - back >= this.feedStart ? (buffer[position - back] ?? 0) : (this.previous[back - (position - this.feedStart) - 1] ?? 0);
+    this.previous = [before(1), before(2), before(3)];
+  }
+
+  /** Length of the blank line (LF or CRLF) just before `lineStart`, or 0. */
+  private blankBefore(lineStart: number): number {
+    const buffer = this.buffer;
+    const byte = (back: number): number =>
+      lineStart - back >= this.feedStart ? (buffer[lineStart - back] ?? 0) : (this.previous[back - (lineStart - this.feedStart) - 1] ?? 0);
+    if (byte(1) !== LF) return 0;
+    if (byte(2) === LF) return 1;
+    if (byte(2) === CR && byte(3) === LF) return 2;
+    return 0;
   }
 
   /** A piece of a line longer than the buffer: counted, never a From line or store header. */
@@ -180,7 +213,6 @@ class LineScanner {
     const message = this.message;
     if (this.midLine) {
       if (this.state === HEADER) message.servedHeader += length;
-      else if (this.state === BODY) message.servedBody += length;
       return;
     }
     this.midLine = true;
@@ -190,9 +222,6 @@ class LineScanner {
       message.servedHeader += length;
       message.hiddenOpen = undefined;
       if (message.statusRun === 1) message.statusRun = 2;
-    } else {
-      message.servedBody += length;
-      message.blankLength = 0;
     }
   }
 
@@ -201,8 +230,11 @@ class LineScanner {
     this.line(start, stop, false);
   }
 
-  finish(end: number): void {
-    if (this.state !== LEAD) this.endMessage(end);
+  /** End of the data at buffer index `limit`. */
+  finish(limit: number): void {
+    if (this.state === LEAD) return;
+    this.message.blankLength = this.state === BODY ? this.blankBefore(limit) : 0;
+    this.endMessage(this.base + limit);
   }
 
   private line(lineStart: number, lineEnd: number, hasNewline: boolean): void {
@@ -214,7 +246,6 @@ class LineScanner {
     if (this.midLine) {
       this.midLine = false;
       if (this.state === HEADER) message.servedHeader += served;
-      else if (this.state === BODY) message.servedBody += served;
       return;
     }
     const contentEnd = hasNewline ? lineEnd - 1 : lineEnd;
@@ -227,9 +258,6 @@ class LineScanner {
           return;
         }
       }
-      message.servedBody += served;
-      message.blankLength = hasNewline && (length === 1 || (length === 2 && crlf)) ? length : 0;
-      message.blankServed = served;
       return;
     }
     if (this.state === HEADER) {
@@ -388,7 +416,7 @@ export async function scanMailbox(
     if (eof) {
       if (rest > 0) scanner.lastLine(stop, limit);
       if (scanner.failure !== undefined) return { ok: false, at: scanner.failure };
-      scanner.finish(base + limit);
+      scanner.finish(limit);
       return { ok: true, end: base + limit };
     }
     if (rest > LONG_LINE) {

@@ -87,7 +87,7 @@ export function withoutStoreHeaders(header: Buffer): Buffer {
  */
 export function toCrlf(data: Buffer, servedLength?: number): Buffer {
   let bare = servedLength === undefined ? -1 : servedLength - data.length;
-  if (bare < 0) {
+  if (!(bare >= 0)) {
     bare = 0;
     for (let at = data.indexOf(LF); at >= 0; at = data.indexOf(LF, at + 1)) if (at === 0 || data[at - 1] !== CR) bare++;
   }
@@ -104,7 +104,7 @@ export function toCrlf(data: Buffer, servedLength?: number): Buffer {
   }
   written += data.copy(out, written, from);
   // A wrong hint (the file changed under us) is corrected by counting.
-  return written === out.length ? out : servedLength === undefined ? out.subarray(0, written) : toCrlf(data);
+  return written === out.length ? out : toCrlf(data);
 }
 
 /** Splits stored header bytes [From line excluded] into lines and the trailing blank line. */
