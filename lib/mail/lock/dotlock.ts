@@ -32,6 +32,17 @@ function isNoAccess(error: unknown): boolean {
   return code === 'EACCES' || code === 'EPERM' || code === 'EROFS';
 }
 
+/** Our PID in the lock, for liblockfile's dead-holder check; a full disk leaves it empty. */
+function writePid(fd: number): void {
+  try {
+    writeSync(fd, `${process.pid}\n`);
+  } catch {
+    // An empty lock is still a lock.
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** One attempt to take `lockPath`. */
 export function tryDotLock(lockPath: string, now = Date.now()): DotLockAttempt {
   const post = `${lockPath}.${hostname().replace(/[/\s]/g, '_')}.${process.pid}.${now.toString(36)}${Math.random().toString(36).slice(2, 8)}`;
@@ -42,11 +53,7 @@ export function tryDotLock(lockPath: string, now = Date.now()): DotLockAttempt {
     if (isNoAccess(error)) return 'no-access';
     throw error;
   }
-  try {
-    writeSync(fd, `${process.pid}\n`);
-  } finally {
-    closeSync(fd);
-  }
+  writePid(fd);
   let won = false;
   try {
     try {
@@ -67,12 +74,7 @@ export function tryDotLock(lockPath: string, now = Date.now()): DotLockAttempt {
 
 function exclusiveFallback(lockPath: string, now: number): DotLockAttempt {
   try {
-    const fd = createExclusive(lockPath);
-    try {
-      writeSync(fd, `${process.pid}\n`);
-    } finally {
-      closeSync(fd);
-    }
+    writePid(createExclusive(lockPath));
     return 'locked';
   } catch (error) {
     if (isNoAccess(error)) return 'no-access';
@@ -129,7 +131,8 @@ export async function acquireDotLock(mailboxPath: string, timeoutMs: number): Pr
     try {
       attempt = tryDotLock(lockPath);
     } catch (error) {
-      throw new MailError('temporary', `Can't lock ${mailboxPath}: ${(error as Error).message}`, { cause: error });
+      const full = ['ENOSPC', 'EDQUOT'].includes((error as NodeJS.ErrnoException).code ?? '');
+      throw new MailError(full ? 'over-quota' : 'temporary', `Can't lock ${mailboxPath}: ${(error as Error).message}`, { cause: error });
     }
     if (attempt === 'no-access') return undefined;
     if (attempt === 'locked') return heldLock(lockPath);

@@ -104,7 +104,13 @@ function newEnd(header: Header): number {
  * Returns the new file size. Throws MailError; when the failure came after
  * the commit the journal stays, and the next recovery finishes the change.
  */
-export async function commitRewrite(file: SharedFile, journalPath: string, oldSize: number, rewrite: Rewrite): Promise<number> {
+export async function commitRewrite(
+  file: SharedFile,
+  journalPath: string,
+  oldSize: number,
+  rewrite: Rewrite,
+  probe?: CrashProbe,
+): Promise<number> {
   const temporary = `${journalPath}.new`;
   removeQuietly(temporary);
   let fd: number;
@@ -152,7 +158,8 @@ export async function commitRewrite(file: SharedFile, journalPath: string, oldSi
     throw mailErrorFrom(error, `Can't commit checkpoint journal ${journalPath}`);
   }
   syncDirectory(journalPath);
-  return applyJournal(file, journalPath, header);
+  probe?.('committed');
+  return applyJournal(file, journalPath, header, probe);
 }
 
 async function setPhase(journalFd: number, phase: '1' | '2'): Promise<void> {
@@ -187,7 +194,13 @@ function fingerprintEnd(from: number, patchOffsets: readonly number[]): number {
   return patchOffsets.reduce((lowest, at) => Math.min(lowest, at), from);
 }
 
-async function applyJournal(file: SharedFile, journalPath: string, header: Header): Promise<number> {
+/** The moments between the steps of applying a journal. */
+export type ApplyStep = 'committed' | 'extended' | 'phase-2' | 'written' | 'marked';
+
+/** Called at each step; the crash tests throw from it to stop there, as a kill would. */
+export type CrashProbe = (step: ApplyStep) => void;
+
+async function applyJournal(file: SharedFile, journalPath: string, header: Header, probe?: CrashProbe): Promise<number> {
   const journalFd = openSync(journalPath, constants.O_RDWR | constants.O_NOFOLLOW);
   try {
     const end = newEnd(header);
@@ -212,15 +225,21 @@ async function applyJournal(file: SharedFile, journalPath: string, header: Heade
     if (end > header.oldSize) {
       await truncateFile(file.fd, end);
       await syncFile(file.fd);
+      probe?.('extended');
       await setPhase(journalFd, '2');
+      probe?.('phase-2');
       await writeContent();
       await syncFile(file.fd);
+      probe?.('written');
     } else {
       await writeContent();
+      probe?.('written');
       if (end < header.oldSize) {
         await writeAt(file.fd, Buffer.from([0]), end);
         await syncFile(file.fd);
+        probe?.('marked');
         await setPhase(journalFd, '2');
+        probe?.('phase-2');
         await truncateFile(file.fd, end);
       }
       await syncFile(file.fd);
