@@ -27,7 +27,7 @@ import { canonicalPattern, matches, walkMatches, type WalkRoot } from './list';
 import { AbsentInbox } from './mbox/absent-inbox';
 import { appendToFile, type PendingMessage } from './mbox/append';
 import { journalPending, loadFolder, recoverAll, type MboxContext } from './mbox/context';
-import { mailErrorFrom } from './mbox/file-io';
+import { mailErrorFrom, statFile } from './mbox/file-io';
 import { journalPaths } from './mbox/journal';
 import { MboxMailbox } from './mbox/mailbox';
 import { RECENT } from './mbox/message-index';
@@ -313,7 +313,7 @@ class FileMailStore implements MailStore {
   }
 
   private async statusKey(file: SharedFile): Promise<string> {
-    const stats = statSync(file.path);
+    const stats = await statFile(file.fd);
     return `${stats.dev}:${stats.ino}:${stats.size}:${stats.mtimeMs}`;
   }
 

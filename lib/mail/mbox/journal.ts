@@ -16,7 +16,7 @@
 // Recovery reads the phase and the file to find where foreign data starts
 // (delivery agents never write a NUL first), folds that data into a new
 // journal, and applies it. See lib/mail/README.md.
-import { closeSync, constants, fsyncSync, openSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, constants, existsSync, fsyncSync, openSync, readSync, renameSync, unlinkSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { log } from '../../log/syslog';
 import { MailError } from '../errors';
@@ -249,7 +249,8 @@ async function applyJournal(file: SharedFile, journalPath: string, header: Heade
   } finally {
     closeSync(journalFd);
   }
-  unlinkSync(journalPath);
+  removeQuietly(journalPath);
+  if (existsSync(journalPath)) log('err', `Can't remove the applied journal ${journalPath}; remove it by hand`);
   syncDirectory(journalPath);
   return newEnd(header);
 }
@@ -304,7 +305,11 @@ export async function recoverJournal(file: SharedFile, journalPath: string): Pro
   }
   if (!(await belongsTo(file, header))) {
     const aside = `${journalPath}.orphan-${Date.now()}`;
-    renameSync(journalPath, aside);
+    try {
+      renameSync(journalPath, aside);
+    } catch (error) {
+      throw mailErrorFrom(error, `Can't set aside ${journalPath}`);
+    }
     log('err', `Checkpoint journal ${journalPath} does not match ${file.path}; kept as ${aside}`);
     return false;
   }
