@@ -49,8 +49,7 @@ export class ResponseReader {
 
   /**
    * Skips IMAP responses up to the tagged one and returns that line. Every
-   * line (not literal data) is shown to `watch`, as latin1 text when it is
-   * short enough to be worth looking at.
+   * line (not literal data) is shown to `watch` as latin1 text.
    */
   async untilTagged(tag: string, watch?: (line: string) => void): Promise<string> {
     const prefix = Buffer.from(`${tag} `, 'latin1');
@@ -64,7 +63,7 @@ export class ResponseReader {
       this.offset = newline + 1;
       const end = newline > start && this.buffer[newline - 1] === 13 ? newline - 1 : newline;
       const literal = literalLength(this.buffer, start, end);
-      if (watch) watch(this.buffer.toString('latin1', start, Math.min(end, start + 4096)));
+      if (watch) watch(this.buffer.toString('latin1', start, end));
       if (literal !== undefined) {
         await this.skip(literal);
         continue;

@@ -47,6 +47,14 @@ describe('bench response reader', () => {
     }
   });
 
+  it('shows long untagged lines whole', async () => {
+    const numbers = Array.from({ length: 5000 }, (_, index) => index + 1).join(' ');
+    const reader = readerFor(`* SEARCH ${numbers}\r\nb1 OK SEARCH completed\r\n`, 1000);
+    const seen: string[] = [];
+    await reader.untilTagged('b1', (line) => seen.push(line));
+    assert.ok(seen[0] === `* SEARCH ${numbers}`, 'the whole SEARCH line');
+  });
+
   it('rejects when the server closes before the answer', async () => {
     const reader = readerFor('* OK partial\r\n', 3);
     await assert.rejects(reader.untilTagged('b1'), /closed/);
