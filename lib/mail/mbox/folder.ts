@@ -3,7 +3,7 @@
 // values are believed only when the file has a base and they ascend within
 // it, as UW does; any other message gets the next UID, in file order, so
 // every session that reads the same file assigns the same UIDs.
-import { DIRTY, MessageIndex, NO_UID, RECENT, rowOf } from './message-index';
+import { DIRTY, MessageIndex, NO_UID, RECENT } from './message-index';
 import type { ScannedMessage } from './scanner';
 import { MAX_KEYWORDS, OLD, type FolderBase } from './status-headers';
 
@@ -95,7 +95,7 @@ export class FolderState {
       // next checkpoint, so no later session sees them as \Recent.
       if (!this.readOnly) bits |= OLD | DIRTY;
     }
-    return this.index.push(rowOf(message, uid, bits, this.keywordMask(message.keywords)));
+    return this.index.pushScanned(message, uid, bits, message.keywords.length > 0 ? this.keywordMask(message.keywords) : 0);
   }
 
   /** After a whole-file scan: a file without a base gets a new UIDVALIDITY. */

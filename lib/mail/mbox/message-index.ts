@@ -80,6 +80,20 @@ export class MessageIndex {
     return index;
   }
 
+  /** Appends a freshly scanned message (UID, bits and keyword mask decided by the caller). */
+  pushScanned(message: ScannedMessage, uid: number, bits: number, keywords: number): number {
+    if (this.length === this.capacity) this.grow();
+    const index = this.length++;
+    this.setPlacement(index, message);
+    this.servedHeader[index] = message.servedHeader;
+    this.servedBody[index] = message.servedBody;
+    this.time[index] = message.time;
+    this.uids[index] = uid;
+    this.bitsOf[index] = bits;
+    this.keywordMask[index] = keywords;
+    return index;
+  }
+
   /** Moves a message's file position (after a rewrite); sizes stay. */
   setPlacement(index: number, row: Pick<MessageRow, 'start' | 'headerStart' | 'bodyStart' | 'end' | 'statusStart' | 'statusEnd'>): void {
     this.start[index] = row.start;
@@ -196,22 +210,4 @@ export class MessageIndex {
       array[to] = array[from] ?? 0;
     }
   }
-}
-
-/** A row from a freshly scanned message (UID and keyword mask decided by the caller). */
-export function rowOf(message: ScannedMessage, uid: number, bits: number, keywords: number): MessageRow {
-  return {
-    start: message.start,
-    headerStart: message.headerStart,
-    bodyStart: message.bodyStart,
-    end: message.end,
-    servedHeader: message.servedHeader,
-    servedBody: message.servedBody,
-    time: message.time,
-    uid,
-    bits,
-    keywords,
-    statusStart: message.statusStart,
-    statusEnd: message.statusEnd,
-  };
 }

@@ -52,7 +52,7 @@ export interface ScannedMessage {
   readonly statusStart: number;
   readonly statusEnd: number;
   /** The folder base, from the first message of the file only. */
-  readonly base?: ScannedBase;
+  readonly base: ScannedBase | undefined;
 }
 
 export interface ScannedBase {
@@ -86,29 +86,52 @@ class MessageBuilder {
   /** Length of the line before the next From line when it is blank (the separator). */
   blankLength = 0;
 
+  /** Starts the next message; one builder serves the whole scan (large files, little garbage). */
+  reset(start: number, headerStart: number, time: number): void {
+    this.start = start;
+    this.headerStart = headerStart;
+    this.bodyStart = -1;
+    this.servedHeader = 0;
+    this.time = time;
+    this.bits = 0;
+    if (this.keywords.length > 0) this.keywords = [];
+    this.uid = 0;
+    this.statusStart = -1;
+    this.statusEnd = -1;
+    this.statusRun = 0;
+    this.hiddenOpen = undefined;
+    this.base = undefined;
+    this.blankLength = 0;
+  }
+
+  /** The finished message. The object is reused for the next one: take what you need. */
   finish(end: number): ScannedMessage {
     let stop = end;
-    const servedBody = NaN;
-    if (this.bodyStart >= 0 && this.blankLength > 0 && end - this.blankLength >= this.bodyStart) {
-      stop = end - this.blankLength;
-    }
-    return {
-      start: this.start,
-      headerStart: this.headerStart,
-      bodyStart: this.bodyStart >= 0 ? this.bodyStart : stop,
-      end: stop,
-      servedHeader: this.servedHeader,
-      servedBody: this.bodyStart >= 0 ? servedBody : 0,
-      time: this.time,
-      bits: this.bits,
-      keywords: this.keywords,
-      uid: this.uid,
-      statusStart: this.statusRun === 3 ? -1 : this.statusStart,
-      statusEnd: this.statusRun === 3 ? -1 : this.statusEnd,
-      ...(this.base ? { base: this.base } : {}),
-    };
+    if (this.bodyStart >= 0 && this.blankLength > 0 && end - this.blankLength >= this.bodyStart) stop = end - this.blankLength;
+    const out = this.result;
+    out.start = this.start;
+    out.headerStart = this.headerStart;
+    out.bodyStart = this.bodyStart >= 0 ? this.bodyStart : stop;
+    out.end = stop;
+    out.servedHeader = this.servedHeader;
+    out.servedBody = this.bodyStart >= 0 ? NaN : 0;
+    out.time = this.time;
+    out.bits = this.bits;
+    out.keywords = this.keywords;
+    out.uid = this.uid;
+    out.statusStart = this.statusRun === 3 ? -1 : this.statusStart;
+    out.statusEnd = this.statusRun === 3 ? -1 : this.statusEnd;
+    out.base = this.base;
+    return out;
   }
+
+  private readonly result: Mutable<ScannedMessage> = {
+    start: 0, headerStart: 0, bodyStart: 0, end: 0, servedHeader: 0, servedBody: 0, time: 0, bits: 0, keywords: [], uid: 0,
+    statusStart: -1, statusEnd: -1, base: undefined,
+  };
 }
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 export interface ScanOptions {
   /** Honour X-IMAP/X-IMAPbase (only in the first message of the file). */
@@ -289,11 +312,7 @@ class LineScanner {
   }
 
   private beginMessage(lineStart: number, lineEnd: number, time: number): void {
-    const message = new MessageBuilder();
-    message.start = this.base + lineStart;
-    message.headerStart = this.base + lineEnd;
-    message.time = time;
-    this.message = message;
+    this.message.reset(this.base + lineStart, this.base + lineEnd, time);
     this.state = HEADER;
   }
 
@@ -375,8 +394,9 @@ function isWhite(buffer: Buffer, start: number, end: number): boolean {
 
 /**
  * Scans [from, to) of the open file, calling `onMessage` for each message
- * in file order. The last message ends at `to`. Two buffers alternate, so
- * the next chunk is being read while this one is parsed.
+ * in file order (the object passed is reused: copy what you keep). The last
+ * message ends at `to`. Two buffers alternate, so the next chunk is being
+ * read while this one is parsed.
  */
 export async function scanMailbox(
   fd: number,

@@ -18,13 +18,10 @@ async function main(): Promise<void> {
     { name: 'tester', home, uid: userInfo().uid, gid: userInfo().gid },
     loadConfig({ path: '/nonexistent/imapd.cf', overrides: [`spool-directory=${spool}`] }),
   );
-  let announced = false;
+  const box = await store.open(mailbox, { readOnly: false });
+  process.stdout.write('ready\n');
+  // Rewrite after rewrite, so that a kill lands in one as often as possible.
   for (;;) {
-    const box = await store.open(mailbox, { readOnly: false });
-    if (!announced) {
-      process.stdout.write('ready\n');
-      announced = true;
-    }
     for (let round = 0; round < 5 && box.count > 0; round++) {
       const seq = 1 + random(box.count);
       const kind = random(4);
@@ -38,7 +35,7 @@ async function main(): Promise<void> {
       }
       await box.checkpoint();
     }
-    await box.close({ expunge: false });
+    await box.poll({ allowExpunge: true });
   }
 }
 
