@@ -54,6 +54,7 @@ export class MboxMailbox implements Mailbox {
   private dead: MailError | undefined;
   private dirtySince = 0;
   private needsResync = false;
+  private closed = false;
   private readonly reader: ReadAhead;
 
   private constructor(
@@ -367,13 +368,14 @@ export class MboxMailbox implements Mailbox {
   }
 
   async close(options: { expunge: boolean }): Promise<void> {
-    if (this.dead) return;
+    if (this.closed) return;
     try {
-      if (!this.readOnly) {
+      if (!this.readOnly && !this.dead) {
         if (options.expunge) await this.expunge();
         else await this.checkpoint();
       }
     } finally {
+      this.closed = true;
       this.dead = new MailError('nonexistent', 'Mailbox is closed');
       this.session?.release();
       await this.file.release();
@@ -497,6 +499,8 @@ export class MboxMailbox implements Mailbox {
       this.dirtySince = 0;
       return;
     }
+    const planned = plan.written.map((row) => index.bits(row));
+    const plannedKeywords = plan.written.map((row) => index.keywords(row));
     try {
       await commitRewrite(this.file, journalFor(this.context, this.file), size, plan.rewrite);
     } catch (error) {
@@ -505,7 +509,10 @@ export class MboxMailbox implements Mailbox {
       this.needsResync = true;
       throw error;
     }
-    for (const row of plan.written) index.setBits(row, afterWrite(index.bits(row)));
+    // A flag change made while the journal was being written stays pending.
+    for (const [position, row] of plan.written.entries()) {
+      if (index.bits(row) === planned[position] && index.keywords(row) === plannedKeywords[position]) index.setBits(row, afterWrite(index.bits(row)));
+    }
     for (const [row, placement] of plan.placements) {
       index.setPlacement(row, placement);
       index.setServed(row, placement.servedHeader, placement.servedBody);
