@@ -111,3 +111,23 @@ describe('checkpoints', () => {
     await again.close({ expunge: false });
   });
 });
+
+describe('a Dovecot-written folder, changed by us', () => {
+  it('keeps UIDs, keywords and flags, and stays readable', async () => {
+    area.fixture('session.dovecot.mbox', 'fromDovecot');
+    const box = await area.store.open('fromDovecot', { readOnly: false });
+    const before = await snapshot(box);
+    box.setFlags([1], 'add', ['\\Answered', 'NewWord']);
+    box.setFlags([2], 'remove', ['$Junk']);
+    const changed = await snapshot(box);
+    assert.notDeepEqual(changed, before);
+    await box.close({ expunge: false });
+    const text = area.read('fromDovecot').toString('latin1');
+    // The base stays where Dovecot put it (rewritten in place) and Content-Length is gone or intact.
+    assert.match(text, /^X-IMAPbase: 1795801802 0000000003 Alpha \$Junk Beta NewWord/m);
+    const again = await area.store.open('fromDovecot', { readOnly: true });
+    assert.deepEqual(await snapshot(again), changed);
+    assert.equal(again.uidValidity, 1795801802);
+    await again.close({ expunge: false });
+  });
+});
