@@ -281,13 +281,8 @@ class FileMailStore implements MailStore {
 
   async status(name: string): Promise<MailboxStatus> {
     const resolved = resolveName(this.policy, name);
-    let file: SharedFile;
-    try {
-      file = this.openExisting(resolved);
-    } catch (error) {
-      if (!resolved.isInbox || !isMailError(error)) throw error;
-      return { messages: 0, recent: 0, unseen: 0, uidNext: 1, uidValidity: Math.floor(Date.now() / 1000) };
-    }
+    const file = this.openUnlessAbsent(resolved);
+    if (!file) return { messages: 0, recent: 0, unseen: 0, uidNext: 1, uidValidity: Math.floor(Date.now() / 1000) };
     try {
       const key = await this.statusKey(file);
       const cached = this.statusCache.get(resolved.path);
@@ -329,6 +324,16 @@ class FileMailStore implements MailStore {
     }
   }
 
+  /** openExisting, or undefined for an INBOX that does not exist and cannot be created. */
+  private openUnlessAbsent(resolved: ResolvedName): SharedFile | undefined {
+    try {
+      return this.openExisting(resolved);
+    } catch (error) {
+      if (!resolved.isInbox || !isMailError(error)) throw error;
+      return undefined;
+    }
+  }
+
   async append(name: string, messages: readonly AppendMessage[]): Promise<AppendResult> {
     const resolved = resolveName(this.policy, name);
     const file = this.openExisting(resolved);
@@ -346,15 +351,10 @@ class FileMailStore implements MailStore {
 
   async open(name: string, options: OpenOptions): Promise<Mailbox> {
     const resolved = resolveName(this.policy, name);
-    let file: SharedFile;
-    try {
-      file = this.openExisting(resolved);
-    } catch (error) {
-      // No spool file yet, and no right to create one: an empty INBOX that
-      // waits for the first delivery, as UW's dummy driver does.
-      if (!resolved.isInbox || !isMailError(error)) throw error;
-      return new AbsentInbox(resolved.path, options.readOnly, (uidValidity) => this.openFile(resolved, options, uidValidity));
-    }
+    const file = this.openUnlessAbsent(resolved);
+    // No spool file yet, and no right to create one: an empty INBOX that
+    // waits for the first delivery, as UW's dummy driver does.
+    if (!file) return new AbsentInbox(resolved.path, options.readOnly, (uidValidity) => this.openFile(resolved, options, uidValidity));
     try {
       return await this.openFile(resolved, options);
     } finally {

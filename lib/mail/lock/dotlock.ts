@@ -151,7 +151,8 @@ export function touchLock(lockPath: string): void {
   }
 }
 
-function heldLock(lockPath: string): HeldDotLock {
+/** A held lock at `lockPath`, given up by `giveUp` (once). */
+export function heldLock(lockPath: string, giveUp: () => void = () => removeQuietly(lockPath)): HeldDotLock {
   let held = true;
   return {
     refresh(): void {
@@ -160,7 +161,7 @@ function heldLock(lockPath: string): HeldDotLock {
     release(): void {
       if (!held) return;
       held = false;
-      removeQuietly(lockPath);
+      giveUp();
     },
   };
 }

@@ -10,7 +10,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { MailError } from '../errors';
-import { touchLock, type HeldDotLock } from './dotlock';
+import { heldLock, type HeldDotLock } from './dotlock';
 
 /** Descriptor number the mailbox has in the helper. */
 const CHILD_FD = 3;
@@ -61,17 +61,8 @@ export function lockWithHelper(helperPath: string, fd: number, mailboxPath: stri
   });
 }
 
+// The helper runs with our user id, so the lock file is ours to touch when
+// refreshing it; one byte on its stdin makes it remove the lock.
 function heldByHelper(child: ChildProcess, lockPath: string): HeldDotLock {
-  let held = true;
-  return {
-    // The helper runs with our user id, so the lock file is ours to touch.
-    refresh(): void {
-      if (held) touchLock(lockPath);
-    },
-    release(): void {
-      if (!held) return;
-      held = false;
-      child.stdin?.end('+');
-    },
-  };
+  return heldLock(lockPath, () => child.stdin?.end('+'));
 }

@@ -13,7 +13,8 @@ export const NO_UID = 256;
 /** Removed from the file by another program; reported at the next poll. */
 export const GHOST = 512;
 
-export interface MessageRow {
+/** Where a message is in the file and how big it is served (shared by scan results and index rows). */
+export interface MessageLayout {
   readonly start: number;
   readonly headerStart: number;
   readonly bodyStart: number;
@@ -21,11 +22,15 @@ export interface MessageRow {
   readonly servedHeader: number;
   readonly servedBody: number;
   readonly time: number;
-  readonly uid: number;
-  readonly bits: number;
-  readonly keywords: number;
   readonly statusStart: number;
   readonly statusEnd: number;
+}
+
+export interface MessageRow extends MessageLayout {
+  readonly uid: number;
+  readonly bits: number;
+  /** Bit n set: the folder's keyword n. */
+  readonly keywords: number;
 }
 
 export class MessageIndex {

@@ -6,6 +6,7 @@
 // when first asked for. Content-Length: is never trusted. Memory stays at one chunk whatever the
 // file size.
 import { readAt } from './file-io';
+import type { MessageLayout } from './message-index';
 import { fromLineTime, startsWithFrom } from './from-line';
 import {
   hiddenHeader,
@@ -23,34 +24,24 @@ const NL_FROM = Buffer.from('\nFrom ');
 /** Longer lines are message text, never From lines or store headers. */
 const LONG_LINE = 64 * 1024;
 
-export interface ScannedMessage {
-  /** Offset of the From line. */
-  readonly start: number;
-  /** Offset just after the From line. */
-  readonly headerStart: number;
-  /** Offset just after the blank line that ends the header (end of message when none). */
-  readonly bodyStart: number;
-  /** End of the message text; the blank separator line before the next From line is excluded. */
-  readonly end: number;
-  /** CRLF size of the served header (store headers left out, blank line included). */
-  readonly servedHeader: number;
-  /** CRLF size of the text; NaN until counted (MboxMailbox counts on demand). */
-  readonly servedBody: number;
-  /** INTERNALDATE (ms since the epoch) from the From line; 0 when it does not parse. */
-  readonly time: number;
+/**
+ * One message as the scan found it. Offsets: start is the From line,
+ * headerStart just after it, bodyStart just after the blank line ending the
+ * header (the end when there is none), end the end of the text (the blank
+ * separator line before the next From line excluded). servedHeader is the
+ * CRLF size of the header without store headers, blank line included;
+ * servedBody is NaN until counted (MboxMailbox counts on demand); time is
+ * INTERNALDATE from the From line (0 when it does not parse). The store
+ * headers form one run of whole lines [statusStart, statusEnd) that can be
+ * rewritten in place, statusStart -1 when absent or scattered.
+ */
+export interface ScannedMessage extends MessageLayout {
   /** Status bits (status-headers.ts) from Status: and X-Status:. */
   readonly bits: number;
   /** Keyword names from X-Keywords:, in order. */
   readonly keywords: readonly string[];
   /** X-UID: value, 0 when absent or unreadable. */
   readonly uid: number;
-  /**
-   * The store headers as one run of whole lines that may be rewritten in
-   * place: [statusStart, statusEnd). statusStart is -1 when the headers are
-   * absent or scattered among other header lines.
-   */
-  readonly statusStart: number;
-  readonly statusEnd: number;
   /** The folder base, from the first message of the file only. */
   readonly base: ScannedBase | undefined;
 }
