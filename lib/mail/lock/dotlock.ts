@@ -113,7 +113,8 @@ function holderIsGone(lockPath: string): boolean {
 export interface HeldDotLock {
   /** Keeps the lock fresh during long operations (others judge staleness by ctime). */
   refresh(): void;
-  release(): void;
+  /** Resolves once the lock is gone (the helper takes a moment). */
+  release(): Promise<void>;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -152,16 +153,16 @@ export function touchLock(lockPath: string): void {
 }
 
 /** A held lock at `lockPath`, given up by `giveUp` (once). */
-export function heldLock(lockPath: string, giveUp: () => void = () => removeQuietly(lockPath)): HeldDotLock {
+export function heldLock(lockPath: string, giveUp: () => Promise<void> | void = () => removeQuietly(lockPath)): HeldDotLock {
   let held = true;
   return {
     refresh(): void {
       if (held) touchLock(lockPath);
     },
-    release(): void {
+    async release(): Promise<void> {
       if (!held) return;
       held = false;
-      giveUp();
+      await giveUp();
     },
   };
 }

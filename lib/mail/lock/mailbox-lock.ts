@@ -79,7 +79,7 @@ export function withMailboxLock<T>(
         unlockKernel(file.fd);
       }
     } finally {
-      dot?.release();
+      await dot?.release();
     }
   });
 }

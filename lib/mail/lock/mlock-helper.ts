@@ -64,5 +64,13 @@ export function lockWithHelper(helperPath: string, fd: number, mailboxPath: stri
 // The helper runs with our user id, so the lock file is ours to touch when
 // refreshing it; one byte on its stdin makes it remove the lock.
 function heldByHelper(child: ChildProcess, lockPath: string): HeldDotLock {
-  return heldLock(lockPath, () => child.stdin?.end('+'));
+  const exited = new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve();
+    else child.once('exit', () => resolve());
+  });
+  return heldLock(lockPath, async () => {
+    child.stdin?.end('+');
+    // Wait for it to remove the lock, so that our next attempt finds it gone.
+    await Promise.race([exited, new Promise<void>((resolve) => setTimeout(resolve, 2000).unref())]);
+  });
 }
