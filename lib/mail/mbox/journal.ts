@@ -16,7 +16,7 @@
 // Recovery reads the phase and the file to find where foreign data starts
 // (delivery agents never write a NUL first), folds that data into a new
 // journal, and applies it. See lib/mail/README.md.
-import { closeSync, constants, existsSync, fsyncSync, openSync, readSync, renameSync, unlinkSync } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, fsyncSync, openSync, readSync, renameSync, unlinkSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { log } from '../../log/syslog';
 import { MailError } from '../errors';
@@ -256,7 +256,7 @@ async function applyJournal(file: SharedFile, journalPath: string, header: Heade
 }
 
 /** The journal header and phase, or undefined when the file is not a complete journal. */
-function readJournal(path: string): { header: Header; phase: string } | undefined {
+function readJournal(path: string): { header: Header; phase: string } | 'foreign' | undefined {
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
@@ -264,6 +264,9 @@ function readJournal(path: string): { header: Header; phase: string } | undefine
     return undefined;
   }
   try {
+    // Only our own journals are believed: in a shared spool directory
+    // another user could plant one to rewrite our mailbox.
+    if (fstatSync(fd).uid !== process.geteuid?.()) return 'foreign';
     const buffer = Buffer.alloc(1 << 16);
     let text = '';
     let position = 0;
@@ -294,6 +297,10 @@ function readJournal(path: string): { header: Header; phase: string } | undefine
 export async function recoverJournal(file: SharedFile, journalPath: string): Promise<boolean> {
   removeQuietly(`${journalPath}.new`);
   const found = readJournal(journalPath);
+  if (found === 'foreign') {
+    log('err', `Ignoring ${journalPath}: not owned by this user`);
+    return false;
+  }
   if (!found) {
     removeQuietly(journalPath);
     return false;

@@ -77,3 +77,25 @@ describe('journal recovery', () => {
     await file.release();
   });
 });
+
+describe('a journal planted by someone else', () => {
+  it('is never applied', async (t) => {
+    if (process.geteuid?.() !== 0) {
+      t.skip('needs root to make a file owned by another user');
+      return;
+    }
+    const { chownSync } = await import('node:fs');
+    const path = area.file('planted');
+    writeFileSync(path, OLD);
+    const file = openShared(path);
+    const journal = area.file('.planted.imapjournal');
+    await commitRewrite(file, journal, OLD.length, { patches: [], from: 0, writeTail: async (sink) => sink.write('evil') }, (step) => {
+      if (step === 'committed') throw new Error('killed');
+    }).catch(() => undefined);
+    writeFileSync(path, OLD);
+    chownSync(journal, 65534, 65534);
+    assert.equal(await recoverJournal(file, journal), false);
+    assert.equal(readFileSync(path, 'latin1'), OLD);
+    await file.release();
+  });
+});
