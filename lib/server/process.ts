@@ -21,6 +21,9 @@ export function guardProcess(ident: string): void {
   process.on('uncaughtException', (error) => fatal(ident, error));
   process.on('unhandledRejection', (error) => fatal(ident, error));
   process.on('SIGPIPE', () => undefined);
+  // A UW imapd sharing the host sends SIGUSR2 to ask the mailbox holder to
+  // give up its lock; by default it would kill us mid-session.
+  process.on('SIGUSR2', () => undefined);
 }
 
 /** Registers the protocol's way of saying goodbye on a fatal error. */

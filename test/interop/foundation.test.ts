@@ -1,6 +1,7 @@
 // The executables greet and answer over a pipe and through the inetd
 // harness, and nothing ever reaches fd 2.
 import assert from 'node:assert/strict';
+import { readlinkSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { ScriptClient } from '../helpers/client';
 import { finished, spawnPiped, startInetd } from '../helpers/inetd';
@@ -62,5 +63,29 @@ describe('foundation', () => {
     } finally {
       await imap.close();
     }
+  });
+});
+
+describe('fd 2', () => {
+  it('is /dev/null in a running server, so nothing can reach the client through it', async () => {
+    const imap = await startInetd('imapd');
+    try {
+      const client = await ScriptClient.connect(imap.port);
+      await client.line();
+      const [child] = [...imap.children];
+      assert.ok(child?.pid);
+      assert.equal(readlinkSync(`/proc/${child.pid}/fd/2`), '/dev/null');
+      assert.match(readlinkSync(`/proc/${child.pid}/fd/0`), /^socket:/);
+      await client.command('z', 'LOGOUT');
+    } finally {
+      await imap.close();
+    }
+  });
+
+  it('stays empty over pipes through hostile input', async () => {
+    const child = spawnPiped('imapd');
+    child.stdin.end(Buffer.concat([Buffer.from('a NOOP\r\n\0\xff\xfe garbage {99999999999}\r\n'), Buffer.alloc(70000, 0x41), Buffer.from('\r\nb LOGOUT\r\n')]));
+    const { stderr } = await finished(child);
+    assert.equal(stderr, '');
   });
 });
