@@ -5,12 +5,17 @@
 import type { Connection } from './connection';
 
 export class LineTooLongError extends Error {
-  constructor(readonly limit: number) {
+  /** `head`: the first bytes of the refused line (enough for an IMAP tag). */
+  constructor(
+    readonly limit: number,
+    readonly head: Buffer = Buffer.alloc(0),
+  ) {
     super(`line longer than ${limit} bytes`);
   }
 }
 
 const HIGH_WATER = 256 * 1024;
+const HEAD_BYTES = 64;
 
 export class InputReader {
   private chunks: Buffer[] = [];
@@ -46,26 +51,30 @@ export class InputReader {
   async line(limit: number): Promise<Buffer | undefined> {
     let scanned = 0;
     let overflowed = false;
+    let head = Buffer.alloc(0);
     for (;;) {
       const end = this.findNewline(scanned);
       if (end >= 0) {
-        if (overflowed) {
-          this.consume(end + 1);
-          throw new LineTooLongError(limit);
+        // end is the line's length before its LF; a long line that arrived
+        // whole in one chunk is as over-long as one that overflowed.
+        if (overflowed || end > limit + 1) {
+          const rest = this.consume(end + 1);
+          throw new LineTooLongError(limit, overflowed ? head : Buffer.from(rest.subarray(0, HEAD_BYTES)));
         }
         const raw = this.consume(end + 1);
         const cut = raw.length >= 2 && raw[raw.length - 2] === 0x0d ? 2 : 1;
         return raw.subarray(0, raw.length - cut);
       }
       if (this.buffered > limit) {
+        if (!overflowed) head = Buffer.from(this.consume(this.buffered).subarray(0, HEAD_BYTES));
+        else this.consume(this.buffered);
         overflowed = true;
-        this.consume(this.buffered);
         scanned = 0;
       } else {
         scanned = this.buffered;
       }
       if (this.ended) {
-        if (overflowed) throw new LineTooLongError(limit);
+        if (overflowed) throw new LineTooLongError(limit, head);
         return undefined;
       }
       await this.waitForData();

@@ -49,11 +49,9 @@ export class CommandReader {
         line = await this.input.line(this.maxLine);
       } catch (error) {
         if (!(error instanceof LineTooLongError)) throw error;
-        return { kind: 'line-too-long', tag };
+        return { kind: 'line-too-long', tag: tag ?? leadingTag(error.head) };
       }
       if (line === undefined) return { kind: 'end' };
-      // InputReader enforces the limit only on what it had to buffer; a long line that arrived whole is caught here.
-      if (line.length > this.maxLine) return { kind: 'line-too-long', tag: tag ?? leadingTag(line) };
       if (parts.length === 0) {
         tag = leadingTag(line);
         policy = hooks.policyFor(line);
