@@ -6,15 +6,10 @@ import { readFileSync } from 'node:fs';
 import { Duplex } from 'node:stream';
 import { loginContext } from '../../../lib/auth/context';
 import { loadConfig } from '../../../lib/config/config';
-import type { Command } from '../../../lib/imap/command';
-import { fetchCommand, uidFetchCommand } from '../../../lib/imap/commands/fetch';
-import { searchCommand, uidSearchCommand } from '../../../lib/imap/commands/search';
-import { sortCommand, uidSortCommand } from '../../../lib/imap/commands/sort';
-import { threadCommand, uidThreadCommand } from '../../../lib/imap/commands/thread';
+import { commandTable } from '../../../lib/imap/commands';
 import { Dispatcher } from '../../../lib/imap/dispatcher';
 import { SelectedMailbox } from '../../../lib/imap/selected';
 import { Session } from '../../../lib/imap/session';
-import { CommandTable } from '../../../lib/imap/table';
 import { MailError } from '../../../lib/mail/errors';
 import type { CopyResult, FlagMode, Mailbox, MailboxEvents, MailStore } from '../../../lib/mail/types';
 import { Connection } from '../../../lib/net/connection';
@@ -146,17 +141,6 @@ export class MemoryMailbox implements Mailbox {
   async close(): Promise<void> {}
 }
 
-/** The commands these scripts exercise (the rest of the table is tested elsewhere). */
-const CONTENT_COMMANDS: readonly Command[] = [
-  fetchCommand,
-  uidFetchCommand,
-  searchCommand,
-  uidSearchCommand,
-  sortCommand,
-  uidSortCommand,
-  threadCommand,
-  uidThreadCommand,
-];
 
 /**
  * Runs `commands` (one per line, CRLF added) in the selected state on
@@ -179,7 +163,7 @@ export async function runScript(mailbox: Mailbox, commands: readonly (string | B
     input: new InputReader(connection),
     login: loginContext('imap', config, connection),
     tlsAvailable: false,
-    commands: new CommandTable(CONTENT_COMMANDS),
+    commands: commandTable(),
     clientHost: 'test',
     openStore: () => {
       throw new Error('no store in content scripts');
