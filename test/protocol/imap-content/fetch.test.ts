@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { FIXTURES } from '../../helpers/paths';
-import { MemoryMailbox, readMbox, runScript } from './harness';
+import type { Mailbox } from '../../../lib/mail/types';
+import { memoryMailbox, readMbox, runScript } from './harness';
 
 const SIMPLE = [
   'From a@example.org Mon Jan  1 10:01:00 2024',
@@ -17,9 +18,9 @@ const SIMPLE = [
   '',
 ].join('\r\n');
 
-function simpleMailbox(readOnly = false): MemoryMailbox {
+function simpleMailbox(readOnly = false): Mailbox {
   const data = Buffer.from(SIMPLE.slice(SIMPLE.indexOf('\r\n') + 2));
-  return new MemoryMailbox([{ data, internalDate: new Date(Date.UTC(2024, 0, 1, 10, 1)), flags: new Set(), recent: false }], readOnly, [7]);
+  return memoryMailbox([{ data, internalDate: new Date(Date.UTC(2024, 0, 1, 10, 1)), flags: new Set(), recent: false }], readOnly, [7]);
 }
 
 describe('FETCH', () => {
@@ -141,7 +142,7 @@ describe('FETCH', () => {
         '',
       ].join('\r\n'),
     );
-    const mailbox = new MemoryMailbox([{ data: message, internalDate: new Date(0), flags: new Set(), recent: false }]);
+    const mailbox = memoryMailbox([{ data: message, internalDate: new Date(0), flags: new Set(), recent: false }]);
     const lines = await runScript(mailbox, [
       'a FETCH 1 (BINARY.SIZE[1] BINARY.PEEK[1] BINARY.SIZE[2])',
       Buffer.from('b FETCH 1 BINARY.PEEK[2]\r\n'),
@@ -165,7 +166,7 @@ describe('FETCH', () => {
 describe('FETCH of awkward content', () => {
   it('NUL in BODY[] travels as 0x80 (same size); 8-bit header text goes out as a literal', async () => {
     const data = Buffer.concat([Buffer.from('Subject: caf\xc3\xa9\r\n\r\na', 'latin1'), Buffer.from([0]), Buffer.from('b\r\n')]);
-    const mailbox = new MemoryMailbox([{ data, internalDate: new Date(0), flags: new Set(), recent: false }], true);
+    const mailbox = memoryMailbox([{ data, internalDate: new Date(0), flags: new Set(), recent: false }], true);
     const lines = await runScript(mailbox, ['a FETCH 1 (BODY.PEEK[TEXT] ENVELOPE)']);
     assert.deepEqual(lines, [
       '* 1 FETCH (BODY[TEXT] {5}',
@@ -179,7 +180,7 @@ describe('FETCH of awkward content', () => {
   it('broken MIME answers rather than failing: unterminated multipart, absurd nesting', async () => {
     const nested = `${'Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n'.repeat(150)}\r\nleaf\r\n`;
     const messages = [Buffer.from('Content-Type: multipart/mixed; boundary=x\r\n\r\n--x\r\n\r\nunterminated\r\n'), Buffer.from(nested)];
-    const mailbox = new MemoryMailbox(messages.map((data) => ({ data, internalDate: new Date(0), flags: new Set<string>(), recent: false })), true);
+    const mailbox = memoryMailbox(messages.map((data) => ({ data, internalDate: new Date(0), flags: new Set<string>(), recent: false })), true);
     const lines = await runScript(mailbox, ['a FETCH 1:2 BODYSTRUCTURE']);
     assert.equal(lines[0], '* 1 FETCH (BODYSTRUCTURE (("TEXT" "PLAIN" ("CHARSET" "US-ASCII") NIL NIL "7BIT" 14 1 NIL NIL NIL NIL) "MIXED" ("BOUNDARY" "x") NIL NIL NIL))');
     assert.match(lines[1] ?? '', /^\* 2 FETCH \(BODYSTRUCTURE \(\(\(/);
@@ -196,7 +197,7 @@ describe('FETCH on the reference corpus', () => {
       const headerEnd = text.indexOf('\r\n\r\n');
       (message as { data: Buffer }).data = Buffer.from(text.slice(0, headerEnd).replace(/^Status: .*\r\n/m, '') + text.slice(headerEnd), 'latin1');
     }
-    const lines = await runScript(new MemoryMailbox(messages, true), ['a FETCH 1:* (UID RFC822.SIZE INTERNALDATE ENVELOPE BODYSTRUCTURE)']);
+    const lines = await runScript(memoryMailbox(messages, true), ['a FETCH 1:* (UID RFC822.SIZE INTERNALDATE ENVELOPE BODYSTRUCTURE)']);
     const { readFileSync } = await import('node:fs');
     const expected = readFileSync(join(FIXTURES, 'corpus.uw.fetch.txt'), 'utf8')
       .split('\n')

@@ -1,7 +1,7 @@
 // Runs IMAP scripts against the real engine (dispatcher, session, command
 // table) on an in-memory mailbox loaded from an mbox fixture, and returns
-// exactly what the server wrote. The mailbox driver is faked so that these
-// scripts test the content commands alone.
+// exactly what the server wrote. The mailbox driver is the engine tests'
+// in-memory fake, so that these scripts test the content commands alone.
 import { readFileSync } from 'node:fs';
 import { Duplex } from 'node:stream';
 import { loginContext } from '../../../lib/auth/context';
@@ -10,10 +10,10 @@ import { commandTable } from '../../../lib/imap/commands';
 import { Dispatcher } from '../../../lib/imap/dispatcher';
 import { SelectedMailbox } from '../../../lib/imap/selected';
 import { Session } from '../../../lib/imap/session';
-import { MailError } from '../../../lib/mail/errors';
-import type { CopyResult, FlagMode, Mailbox, MailboxEvents, MailStore } from '../../../lib/mail/types';
+import type { Mailbox, MailStore } from '../../../lib/mail/types';
 import { Connection } from '../../../lib/net/connection';
 import { InputReader } from '../../../lib/net/input';
+import { FakeMailbox, FakeStore } from '../../unit/imap/fake-store';
 
 // INTERNALDATE is written in the server's zone; scripts expect UTC.
 process.env.TZ = 'UTC';
@@ -41,106 +41,15 @@ export function readMbox(path: string): StoredMessage[] {
   });
 }
 
-/** An in-memory mailbox; UIDs are 1…n unless given. */
-export class MemoryMailbox implements Mailbox {
-  readonly name = 'INBOX';
-  readonly uidValidity = 1;
-  readonly keywords: string[] = [];
-  readonly canCreateKeywords = true;
-  private readonly uids: number[];
-
-  constructor(
-    readonly messages: StoredMessage[],
-    readonly readOnly = false,
-    uids?: number[],
-  ) {
-    this.uids = uids ?? messages.map((_, index) => index + 1);
-  }
-
-  get uidNext(): number {
-    return (this.uids.at(-1) ?? 0) + 1;
-  }
-
-  get count(): number {
-    return this.messages.length;
-  }
-
-  setListener(_events: MailboxEvents): void {}
-
-  private message(seq: number): StoredMessage {
-    const message = this.messages[seq - 1];
-    if (message === undefined) throw new MailError('nonexistent', `no message ${seq}`);
-    return message;
-  }
-
-  uid(seq: number): number {
-    return this.uids[seq - 1] ?? 0;
-  }
-
-  seqOfUid(uid: number): number | undefined {
-    const index = this.uids.indexOf(uid);
-    return index < 0 ? undefined : index + 1;
-  }
-
-  flags(seq: number): readonly string[] {
-    return [...this.message(seq).flags];
-  }
-
-  hasFlag(seq: number, flag: string): boolean {
-    return this.message(seq).flags.has(flag);
-  }
-
-  isRecent(seq: number): boolean {
-    return this.message(seq).recent;
-  }
-
-  internalDate(seq: number): Date {
-    return this.message(seq).internalDate;
-  }
-
-  size(seq: number): number {
-    return this.message(seq).data.length;
-  }
-
-  async read(seq: number): Promise<Buffer> {
-    return this.message(seq).data;
-  }
-
-  async readHeader(seq: number): Promise<Buffer> {
-    const data = this.message(seq).data;
-    const end = data.indexOf('\r\n\r\n');
-    return end < 0 ? data : data.subarray(0, end + 4);
-  }
-
-  setFlags(seqs: readonly number[], mode: FlagMode, flags: readonly string[]): number[] {
-    if (this.readOnly) throw new MailError('read-only', 'read-only');
-    const changed: number[] = [];
-    for (const seq of seqs) {
-      const message = this.message(seq);
-      const before = [...message.flags].sort().join(' ');
-      if (mode === 'replace') message.flags = new Set(flags);
-      for (const flag of flags) {
-        if (mode === 'add') message.flags.add(flag);
-        if (mode === 'remove') message.flags.delete(flag);
-      }
-      if ([...message.flags].sort().join(' ') !== before) changed.push(seq);
-    }
-    return changed;
-  }
-
-  async copy(): Promise<CopyResult> {
-    throw new MailError('cannot', 'not in this fake');
-  }
-
-  async expunge(): Promise<void> {}
-  async checkpoint(): Promise<void> {}
-  async poll(): Promise<void> {}
-  watch(): () => void {
-    return () => undefined;
-  }
-  async close(): Promise<void> {}
+/** The messages as INBOX of the shared in-memory store; UIDs are 1…n unless given. */
+export function memoryMailbox(messages: readonly StoredMessage[], readOnly = false, uids?: readonly number[]): Mailbox {
+  const store = new FakeStore();
+  const inbox = store.stored('INBOX');
+  messages.forEach(({ data, internalDate, flags, recent }, index) => {
+    inbox.add({ data, internalDate, flags: [...flags] }, { uid: uids?.[index], recent });
+  });
+  return new FakeMailbox(store, 'INBOX', inbox, readOnly);
 }
-
 
 /**
  * Runs `commands` (one per line, CRLF added) in the selected state on

@@ -4,16 +4,17 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { MemoryMailbox, readMbox, runScript } from './harness';
+import type { Mailbox } from '../../../lib/mail/types';
+import { memoryMailbox, readMbox, runScript } from './harness';
 
-function mailbox(): MemoryMailbox {
+function mailbox(): Mailbox {
   const messages = readMbox(join(__dirname, 'search.mbox'));
   const flags: string[][] = [['\\Seen'], ['\\Seen', '\\Answered'], ['\\Flagged'], ['\\Deleted', '\\Seen'], ['$Work'], [], ['\\Draft'], []];
   messages.forEach((message, index) => {
     message.flags = new Set(flags[index]);
     message.recent = index >= 2;
   });
-  return new MemoryMailbox(messages, false, [10, 20, 30, 40, 50, 60, 70, 80]);
+  return memoryMailbox(messages, false, [10, 20, 30, 40, 50, 60, 70, 80]);
 }
 
 /** Runs commands tagged t1, t2… and returns each command's untagged response and tagged status. */

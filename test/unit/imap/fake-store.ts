@@ -15,17 +15,19 @@ interface StoredMessage {
   recentClaimed: boolean;
 }
 
-class StoredMailbox {
+export class StoredMailbox {
   messages: StoredMessage[] = [];
   keywords: string[] = [];
   uidNext = 1;
   readonly watchers = new Set<() => void>();
   constructor(readonly uidValidity: number) {}
 
-  add(message: AppendMessage): number {
-    const uid = this.uidNext++;
+  /** Stores a message; `uid` (ascending) and `recent: false` let scripts mirror a mailbox seen before. */
+  add(message: AppendMessage, options: { uid?: number; recent?: boolean } = {}): number {
+    const uid = options.uid ?? this.uidNext;
+    this.uidNext = uid + 1;
     for (const flag of message.flags) if (!flag.startsWith('\\') && !this.keywords.includes(flag)) this.keywords.push(flag);
-    this.messages.push({ uid, data: message.data, internalDate: message.internalDate ?? new Date(), flags: new Set(message.flags), flagVersion: 0, recentClaimed: false });
+    this.messages.push({ uid, data: message.data, internalDate: message.internalDate ?? new Date(), flags: new Set(message.flags), flagVersion: 0, recentClaimed: options.recent === false });
     this.changed();
     return uid;
   }
@@ -124,7 +126,7 @@ export class FakeStore implements MailStore {
   }
 }
 
-class FakeMailbox implements Mailbox {
+export class FakeMailbox implements Mailbox {
   private view: StoredMessage[];
   private readonly seenVersions = new Map<number, number>();
   private readonly recent = new Set<number>();
