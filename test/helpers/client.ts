@@ -3,6 +3,10 @@
 // TLS) or over a child's pipes.
 import { connect, type Socket } from 'node:net';
 import type { Readable, Writable } from 'node:stream';
+import { connect as tlsConnect } from 'node:tls';
+
+/** Test servers use a self-signed certificate made for "localhost". */
+const TEST_TLS = { rejectUnauthorized: false, servername: 'localhost' } as const;
 
 export class ScriptClient {
   private buffer = Buffer.alloc(0);
@@ -21,6 +25,14 @@ export class ScriptClient {
     });
   }
 
+  /** A client speaking TLS from the first byte (imaps, pop3s). */
+  static connectTls(port: number, host = '127.0.0.1'): Promise<ScriptClient> {
+    return new Promise((resolve, reject) => {
+      const socket = tlsConnect({ host, port, ...TEST_TLS }, () => resolve(new ScriptClient(socket, socket)));
+      socket.once('error', reject);
+    });
+  }
+
   get isClosed(): boolean {
     return this.closed;
   }
@@ -31,6 +43,16 @@ export class ScriptClient {
     this.readable = readable;
     this.writable = writable;
     this.attach(readable);
+  }
+
+  /** After the server's go-ahead (STARTTLS, STLS): the handshake, then the same client over TLS. */
+  async startTls(): Promise<void> {
+    const secure = tlsConnect({ socket: this.readable as Socket, ...TEST_TLS });
+    await new Promise<void>((resolve, reject) => {
+      secure.once('secureConnect', resolve);
+      secure.once('error', reject);
+    });
+    this.replaceTransport(secure, secure);
   }
 
   get socket(): Readable {

@@ -5,9 +5,11 @@
 // daemons start as root and drop to the user at login.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { installPem } from '../../lib/cert/install';
+import { makeSelfSignedPem } from '../../lib/cert/self-signed';
 import { binPath } from './paths';
 
 export const XINETD = '/usr/sbin/xinetd';
@@ -27,11 +29,58 @@ export const GUIDE_SERVICES: readonly XinetdService[] = [
   { name: 'pop3s', program: 'ipop3d', args: ['--tls'] },
 ];
 
+/** The files of the guide's deployment, in a test's directory. */
+export interface GuideArea {
+  /** The spool directory (mode 1777, as Debian's /var/mail is group mail). */
+  readonly spool: string;
+  /** The imapd.cf the daemons read (pass it as IMAPD_CONFIG). */
+  readonly configPath: string;
+  /** Rewrites the test's hosts.allow and hosts.deny. */
+  writeWrappers(allow: string, deny: string): void;
+}
+
+export const ALLOW_DAEMONS = 'imapd : ALL : allow\nipop3d : ALL : allow\n';
+
+/**
+ * Spool, certificate for "localhost", tcp_wrappers files (the daemons
+ * allowed, everything else denied) and an imapd.cf pointing at them and at
+ * `syslogSocket`. `settings` adds to or overrides the defaults here.
+ */
+export function prepareGuideArea(directory: string, syslogSocket: string, settings: Readonly<Record<string, string>> = {}): GuideArea {
+  chmodSync(directory, 0o755);
+  const spool = join(directory, 'spool');
+  mkdirSync(spool, { mode: 0o1777 });
+  chmodSync(spool, 0o1777);
+  installPem(join(directory, 'certs'), makeSelfSignedPem({ cn: 'localhost', days: 30 }), true);
+  const writeWrappers = (allow: string, deny: string): void => {
+    writeFileSync(join(directory, 'hosts.allow'), allow);
+    writeFileSync(join(directory, 'hosts.deny'), deny);
+  };
+  writeWrappers(ALLOW_DAEMONS, 'ALL : ALL\n');
+  const all: Record<string, string> = {
+    'spool-directory': spool,
+    'cert-directory': join(directory, 'certs'),
+    'key-directory': join(directory, 'certs'),
+    'hosts-allow': join(directory, 'hosts.allow'),
+    'hosts-deny': join(directory, 'hosts.deny'),
+    'syslog-socket': syslogSocket,
+    'password-file': join(directory, 'no-password-file'),
+    'login-failure-delay': '1',
+    ...settings,
+  };
+  const configPath = join(directory, 'imapd.cf');
+  writeFileSync(configPath, Object.entries(all).map(([name, value]) => `set ${name} ${value}\n`).join(''));
+  return { spool, configPath, writeWrappers };
+}
+
 export class Xinetd {
   private constructor(
     private readonly child: ChildProcess,
     private readonly ports: ReadonlyMap<string, number>,
+    /** xinetd's own log (-filelog): start-up, and problems with the configuration. */
     readonly logPath: string,
+    /** The services' log (log_type): a START/EXIT line per connection, FAIL when xinetd refuses one. */
+    readonly serviceLogPath: string,
   ) {}
 
   /**
@@ -62,10 +111,17 @@ export class Xinetd {
     ].join('\n'));
     const configPath = join(directory, 'xinetd.conf');
     const logPath = join(directory, 'xinetd.log');
+    const serviceLogPath = join(directory, 'services.log');
     writeFileSync(configPath, [
       'defaults',
       '{',
-      `  log_type = FILE ${join(directory, 'services.log')}`,
+      `  log_type = FILE ${serviceLogPath}`,
+      '  log_on_success = PID EXIT DURATION',
+      '  log_on_failure = HOST ATTEMPT',
+      // Room for the load test's bursts from one address: xinetd's default
+      // cps (50 a second, then the service is off for 10 s) would disable a
+      // service mid-run; instances and per_source are spelled out so that no
+      // packaged defaults can cap them.
       '  instances = UNLIMITED',
       '  per_source = UNLIMITED',
       '  cps = 1000 1',
@@ -74,7 +130,7 @@ export class Xinetd {
       '',
     ].join('\n'));
     const child = spawn(XINETD, ['-dontfork', '-f', configPath, '-pidfile', join(directory, 'xinetd.pid'), '-filelog', logPath], { stdio: 'ignore' });
-    const xinetd = new Xinetd(child, ports, logPath);
+    const xinetd = new Xinetd(child, ports, logPath, serviceLogPath);
     await xinetd.waitUntilWorking();
     return xinetd;
   }
@@ -83,6 +139,12 @@ export class Xinetd {
     const port = this.ports.get(service);
     if (port === undefined) throw new Error(`no xinetd service ${service}`);
     return port;
+  }
+
+  /** The services' log lines where xinetd refused or failed a connection. */
+  failures(): string[] {
+    if (!existsSync(this.serviceLogPath)) return [];
+    return readFileSync(this.serviceLogPath, 'utf8').split('\n').filter((line) => /\bFAIL\b/.test(line));
   }
 
   get pid(): number | undefined {

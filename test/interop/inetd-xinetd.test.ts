@@ -7,41 +7,21 @@
 // account, the three-failure cutoff and UW's log lines.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { once } from 'node:events';
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import type { Socket } from 'node:net';
+import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connect as tlsConnect } from 'node:tls';
 import { after, before, describe, it, type TestContext } from 'node:test';
-import { installPem } from '../../lib/cert/install';
-import { makeSelfSignedPem } from '../../lib/cert/self-signed';
 import { ScriptClient } from '../helpers/client';
 import { IS_ROOT, requireProgram, requireRoot } from '../helpers/require';
 import { FACILITY, SyslogListener } from '../helpers/syslog';
 import { EXPIRED_USER, GOOD_USER, TEST_PASSWORD, ensureTestUsers } from '../helpers/users';
-import { GUIDE_SERVICES, XINETD, Xinetd } from '../helpers/xinetd';
+import { ALLOW_DAEMONS, GUIDE_SERVICES, type GuideArea, prepareGuideArea, XINETD, Xinetd } from '../helpers/xinetd';
 
 const OPENSSL = '/usr/bin/openssl';
 const USER = GOOD_USER;
 const EXPIRED = EXPIRED_USER;
 const PASSWORD = TEST_PASSWORD;
 const MESSAGE = 'From alice@example.org Mon Mar  4 09:12:00 2024\nFrom: alice@example.org\nSubject: hello over xinetd\n\nHi.\n';
-
-
-function tlsClient(port: number): Promise<ScriptClient> {
-  return new Promise((resolve, reject) => {
-    const socket = tlsConnect({ host: '127.0.0.1', port, rejectUnauthorized: false, servername: 'localhost' }, () => resolve(new ScriptClient(socket, socket)));
-    socket.once('error', reject);
-  });
-}
-
-/** After the server's go-ahead, continue the same client over TLS. */
-async function upgrade(client: ScriptClient): Promise<void> {
-  const secure = tlsConnect({ socket: client.socket as Socket, rejectUnauthorized: false, servername: 'localhost' });
-  await once(secure, 'secureConnect');
-  client.replaceTransport(secure, secure);
-}
 
 function status(pid: number, field: 'Uid' | 'Gid'): number[] {
   const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((entry) => entry.startsWith(`${field}:`)) ?? '';
@@ -58,38 +38,20 @@ describe('the guide\'s services under xinetd', () => {
   let syslog: SyslogListener;
   let xinetd: Xinetd | undefined;
   let ids: { uid: number; gid: number };
-  const writeWrappers = (allow: string, deny: string): void => {
-    writeFileSync(join(dir, 'hosts.allow'), allow);
-    writeFileSync(join(dir, 'hosts.deny'), deny);
-  };
+  let area: GuideArea;
 
   before(async () => {
     if (!IS_ROOT || !existsSync(XINETD)) return;
     dir = mkdtempSync(join(tmpdir(), 'xinetd-guide-'));
-    chmodSync(dir, 0o755);
     syslog = SyslogListener.start();
-    mkdirSync(join(dir, 'spool'), { mode: 0o1777 });
-    chmodSync(join(dir, 'spool'), 0o1777);
+    area = prepareGuideArea(dir, syslog.path);
     // Test users (one expired) and the guide's PAM services imap and pop3.
     const { good } = ensureTestUsers();
     ids = { uid: good.uid, gid: good.gid };
-    const inbox = join(dir, 'spool', USER);
+    const inbox = join(area.spool, USER);
     writeFileSync(inbox, MESSAGE, { mode: 0o600 });
     chownSync(inbox, ids.uid, ids.gid);
-    installPem(join(dir, 'certs'), makeSelfSignedPem({ cn: 'localhost', days: 30 }), true);
-    writeWrappers('imapd : ALL : allow\nipop3d : ALL : allow\n', 'ALL : ALL\n');
-    writeFileSync(join(dir, 'imapd.cf'), [
-      `set spool-directory ${join(dir, 'spool')}`,
-      `set cert-directory ${join(dir, 'certs')}`,
-      `set key-directory ${join(dir, 'certs')}`,
-      `set hosts-allow ${join(dir, 'hosts.allow')}`,
-      `set hosts-deny ${join(dir, 'hosts.deny')}`,
-      `set syslog-socket ${syslog.path}`,
-      `set password-file ${join(dir, 'no-password-file')}`,
-      'set login-failure-delay 1',
-      '',
-    ].join('\n'));
-    xinetd = await Xinetd.start(dir, GUIDE_SERVICES, { IMAPD_CONFIG: join(dir, 'imapd.cf') });
+    xinetd = await Xinetd.start(dir, GUIDE_SERVICES, { IMAPD_CONFIG: area.configPath });
   });
 
   after(async () => {
@@ -135,7 +97,7 @@ describe('the guide\'s services under xinetd', () => {
     const client = await ScriptClient.connect(xinetd.port('imap4'));
     await client.line();
     assert.match((await client.command('a', 'STARTTLS')).at(-1) ?? '', /^a OK/);
-    await upgrade(client);
+    await client.startTls();
     const capability = (await client.command('b', 'CAPABILITY')).join('\n');
     assert.doesNotMatch(capability, /LOGINDISABLED|STARTTLS/);
     assert.match((await client.command('c', `LOGIN ${USER} ${PASSWORD}`)).at(-1) ?? '', /^c OK/);
@@ -156,7 +118,7 @@ describe('the guide\'s services under xinetd', () => {
     await client.line();
     client.send('STLS');
     assert.match((await client.line()) ?? '', /^\+OK/);
-    await upgrade(client);
+    await client.startTls();
     client.send(`USER ${USER}`);
     assert.match((await client.line()) ?? '', /^\+OK/);
     client.send(`PASS ${PASSWORD}`);
@@ -170,12 +132,12 @@ describe('the guide\'s services under xinetd', () => {
 
   it('implicit TLS on the imaps and pop3s entries', async (t) => {
     if (!ready(t) || !xinetd) return;
-    const imap = await tlsClient(xinetd.port('imaps'));
+    const imap = await ScriptClient.connectTls(xinetd.port('imaps'));
     assert.match((await imap.line()) ?? '', /^\* OK /);
     assert.match((await imap.command('a', `LOGIN ${USER} ${PASSWORD}`)).at(-1) ?? '', /^a OK/);
     await imap.command('b', 'LOGOUT');
     imap.close();
-    const pop = await tlsClient(xinetd.port('pop3s'));
+    const pop = await ScriptClient.connectTls(xinetd.port('pop3s'));
     assert.match((await pop.line()) ?? '', /^\+OK /);
     pop.send(`USER ${USER}`);
     assert.match((await pop.line()) ?? '', /^\+OK/);
@@ -202,7 +164,7 @@ describe('the guide\'s services under xinetd', () => {
 
   it('the expired account is refused like a wrong password', async (t) => {
     if (!ready(t) || !xinetd) return;
-    const client = await tlsClient(xinetd.port('imaps'));
+    const client = await ScriptClient.connectTls(xinetd.port('imaps'));
     await client.line();
     const expired = (await client.command('a', `LOGIN ${EXPIRED} ${PASSWORD}`)).at(-1) ?? '';
     const wrong = (await client.command('b', `LOGIN ${USER} not-the-password`)).at(-1) ?? '';
@@ -215,7 +177,7 @@ describe('the guide\'s services under xinetd', () => {
 
   it('three failures end the session', async (t) => {
     if (!ready(t) || !xinetd) return;
-    const client = await tlsClient(xinetd.port('imaps'));
+    const client = await ScriptClient.connectTls(xinetd.port('imaps'));
     await client.line();
     for (const tag of ['a', 'b', 'c']) {
       client.send(`${tag} LOGIN ${USER} wrong-${tag}`);
@@ -233,19 +195,19 @@ describe('the guide\'s services under xinetd', () => {
 
   it('hosts.deny refuses: one line, a closed connection, a log line', async (t) => {
     if (!ready(t) || !xinetd) return;
-    writeWrappers('ipop3d : ALL : allow\n', 'imapd : 127.0.0.1\n');
+    area.writeWrappers('ipop3d : ALL : allow\n', 'imapd : 127.0.0.1\n');
     try {
       const client = await ScriptClient.connect(xinetd.port('imap4'));
       assert.equal(await client.line(), '* BYE Access denied');
       await client.closedByServer();
       const refused = await syslog.waitFor(/^refused connect from 127\.0\.0\.1$/);
       assert.equal(refused.ident, 'imapd');
-      writeWrappers('', 'ALL : ALL\n');
+      area.writeWrappers('', 'ALL : ALL\n');
       const pop = await ScriptClient.connect(xinetd.port('pop3'));
       assert.equal(await pop.line(), '-ERR Access denied');
       await pop.closedByServer();
     } finally {
-      writeWrappers('imapd : ALL : allow\nipop3d : ALL : allow\n', 'ALL : ALL\n');
+      area.writeWrappers(ALLOW_DAEMONS, 'ALL : ALL\n');
     }
   });
 });
