@@ -80,16 +80,44 @@ function removeQuietly(path: string): void {
   }
 }
 
+/**
+ * Collects the tail in large blocks: a rewrite regenerates thousands of
+ * small pieces (From line, header, status block, body), and one write per
+ * piece cost more than the data itself.
+ */
 class JournalWriter implements TailSink {
   written = 0;
+  private readonly block = Buffer.allocUnsafe(CHUNK);
+  private filled = 0;
   constructor(
     private readonly fd: number,
     private readonly tailOffset: number,
   ) {}
   async write(chunk: Buffer | string): Promise<void> {
+    if (typeof chunk === 'string') {
+      if (chunk.length > this.block.length - this.filled) await this.flush();
+      if (chunk.length <= this.block.length) {
+        this.filled += this.block.write(chunk, this.filled, 'latin1');
+        this.written += chunk.length;
+        return;
+      }
+    }
     const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'latin1') : chunk;
-    await writeAt(this.fd, bytes, this.tailOffset + this.written);
+    if (bytes.length > this.block.length - this.filled) await this.flush();
+    if (bytes.length >= this.block.length) {
+      await writeAt(this.fd, bytes, this.tailOffset + this.written);
+    } else {
+      this.filled += bytes.copy(this.block, this.filled);
+    }
     this.written += bytes.length;
+  }
+  /** Writes out what is collected; `written` already counts it. */
+  async flush(): Promise<void> {
+    if (this.filled === 0) return;
+    const at = this.tailOffset + this.written - this.filled;
+    const data = this.block.subarray(0, this.filled);
+    this.filled = 0;
+    await writeAt(this.fd, data, at);
   }
 }
 
@@ -140,6 +168,7 @@ export async function commitRewrite(
     }
     const sink = new JournalWriter(fd, placeholder.length + patchBytes);
     if (rewrite.writeTail) await rewrite.writeTail(sink);
+    await sink.flush();
     header = draft(rewrite.writeTail ? sink.written : -1);
     const final = Buffer.from(`1${MAGIC}${asciiJson(header).padEnd(placeholder.length - MAGIC.length - 2)}\n`);
     if (final.length !== placeholder.length) throw new Error('journal header size changed');

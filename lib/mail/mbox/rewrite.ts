@@ -7,6 +7,7 @@
 // (re)written from the start gets UW's pseudo-message.
 import { hostname } from 'node:os';
 import { readAt, readRange } from './file-io';
+import { ReadAhead } from './read-ahead';
 import { ctime } from './from-line';
 import type { Patch, Rewrite, TailSink } from './journal';
 import { DIRTY, GHOST, NO_UID, RECENT, type MessageRow } from './message-index';
@@ -162,7 +163,8 @@ export function planRewrite(state: FolderState, fd: number, size: number, drop: 
       };
       await sink.write(text);
     }
-    for (const row of tailRows) placements.set(row, await regenerate(state, fd, row, from, sink));
+    const reader = new ReadAhead(fd);
+    for (const row of tailRows) placements.set(row, await regenerate(state, fd, reader, row, from, sink));
   };
 
   return {
@@ -178,24 +180,32 @@ function firstLiveStart(state: FolderState): number | undefined {
   return undefined;
 }
 
-/** Writes one message the UW way and says where its parts landed. */
-async function regenerate(state: FolderState, fd: number, row: number, from: number, sink: TailSink): Promise<Placement> {
+/**
+ * Writes one message the UW way and says where its parts landed. Messages
+ * are read through `reader`, whose large sequential blocks hold most of
+ * them whole; a body larger than a block is copied in pieces.
+ */
+async function regenerate(state: FolderState, fd: number, reader: ReadAhead, row: number, from: number, sink: TailSink): Promise<Placement> {
   const current = state.index.row(row);
   const start = from + sink.written;
-  const fromLine = await readRange(fd, current.start, current.headerStart - current.start);
-  const header = withoutStoreHeaders(headerWithoutBlank(await readRange(fd, current.headerStart, current.bodyStart - current.headerStart)));
-  const block = Buffer.from(formatStatusBlock(blockOf(state, current)), 'latin1');
+  const bodyLength = current.end - current.bodyStart;
+  const whole = bodyLength <= CHUNK;
+  const raw = await reader.range(current.start, whole ? current.end : current.bodyStart);
+  if (raw.length < (whole ? current.end : current.bodyStart) - current.start) throw new Error('mailbox shrank while being rewritten');
+  const fromLine = raw.subarray(0, current.headerStart - current.start);
+  const header = withoutStoreHeaders(headerWithoutBlank(raw.subarray(current.headerStart - current.start, current.bodyStart - current.start)));
+  const block = formatStatusBlock(blockOf(state, current));
   await sink.write(fromLine);
   await sink.write(header);
   const statusStart = from + sink.written;
   await sink.write(block);
   await sink.write('\n');
   const bodyStart = from + sink.written;
-  const bodyLength = current.end - current.bodyStart;
   let servedBody = current.servedBody;
   if (bodyLength > 0) {
-    await copyRange(fd, current.bodyStart, bodyLength, sink);
-    const last = (await readRange(fd, current.end - 1, 1))[0];
+    if (whole) await sink.write(raw.subarray(current.bodyStart - current.start));
+    else await copyRange(fd, current.bodyStart, bodyLength, sink);
+    const last = whole ? raw[raw.length - 1] : (await readRange(fd, current.end - 1, 1))[0];
     if (last !== 0x0a) {
       await sink.write('\n');
       servedBody += 2;
@@ -209,7 +219,7 @@ async function regenerate(state: FolderState, fd: number, row: number, from: num
     bodyStart,
     end,
     statusStart,
-    statusEnd: statusStart + block.length,
+    statusEnd: statusStart + Buffer.byteLength(block, 'latin1'),
     servedHeader: servedLength(header) + 2,
     servedBody,
   };
