@@ -43,9 +43,15 @@ export async function recoverAll(context: MboxContext, file: SharedFile): Promis
   return changed;
 }
 
-/** Whether a journal for `file` is waiting (cheap check before taking the write lock). */
+/**
+ * Whether a journal for `file` is waiting (cheap check before taking the
+ * write lock). A half-written one counts too: its writer died (writers hold
+ * the lock), and recovery removes it instead of leaving a copy of the
+ * mailbox's tail on the disk until the next change.
+ */
 export function journalPending(context: MboxContext, file: SharedFile): boolean {
-  return journalPaths(file.path, context.home, file.dev, file.ino).some((path) => {
+  const paths = journalPaths(file.path, context.home, file.dev, file.ino);
+  return [...paths, ...paths.map((path) => `${path}.new`)].some((path) => {
     try {
       accessSync(path, constants.F_OK);
       return true;
