@@ -1,6 +1,7 @@
 // Decoded text of a message for SEARCH: header values with RFC 2047 words
 // decoded, and the content of text parts with their transfer encoding and
 // charset undone. Everything else (images, archives) holds no searchable text.
+import { bytesToText } from './bytes';
 import { decodeCharset } from './charset';
 import { paramValue } from './content';
 import { decodeEncodedWords } from './encoded-word';
@@ -13,10 +14,25 @@ export function headerTexts(message: Buffer, part: MimePart, name: string): stri
   return fieldValues(message, readHeader(message, part.header.start, part.header.end), name).map(decodeEncodedWords);
 }
 
-/** The whole header as decoded text, one field per line (SEARCH TEXT). */
+/**
+ * The whole header as decoded text, one field per line (SEARCH TEXT). Lines
+ * that belong to no field (no colon, a continuation before the first field)
+ * are still header text, so they are kept as written.
+ */
 export function headerText(message: Buffer, part: MimePart): string {
-  const block = readHeader(message, part.header.start, part.header.end);
-  return block.fields.map((field) => `${field.name}: ${decodeEncodedWords(fieldValue(message, field))}`).join('\n');
+  const lines: string[] = [];
+  const stray = (start: number, end: number): void => {
+    const text = bytesToText(message, start, end).replace(/[\r\n]+$/, '');
+    if (text !== '') lines.push(text);
+  };
+  let at = part.header.start;
+  for (const field of readHeader(message, part.header.start, part.header.end).fields) {
+    stray(at, field.start);
+    lines.push(`${field.name}: ${decodeEncodedWords(fieldValue(message, field))}`);
+    at = field.end;
+  }
+  stray(at, part.header.end);
+  return lines.join('\n');
 }
 
 /**

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { foldCase } from '../../../lib/mail/mime/casemap';
 import { decodeCharset, isKnownCharset } from '../../../lib/mail/mime/charset';
-import { bodyTexts, headerTexts } from '../../../lib/mail/mime/search-text';
+import { bodyTexts, headerText, headerTexts } from '../../../lib/mail/mime/search-text';
 import { scanMessage } from '../../../lib/mail/mime/structure';
 import { decodeQuotedPrintable, decodeTransfer } from '../../../lib/mail/mime/transfer';
 import { crlf } from './structure.test';
@@ -73,5 +73,11 @@ describe('decoding', () => {
     const root = scanMessage(message);
     assert.deepEqual(headerTexts(message, root, 'subject'), ['Grüße']);
     assert.deepEqual([...bodyTexts(message, root)], ['café', 'subject: inner', 'inner body']);
+  });
+
+  it('search text: header lines that belong to no field are still header text', () => {
+    const message = crlf(' stray continuation\nFrom: a@example.org\nno colon on this line\nSubject: x\n\nbody\n');
+    const text = headerText(message, scanMessage(message));
+    assert.ok(text.includes('stray continuation') && text.includes('no colon on this line') && text.includes('subject: x'), text);
   });
 });
