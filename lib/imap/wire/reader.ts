@@ -49,7 +49,7 @@ export class CommandReader {
         line = await this.input.line(this.maxLine);
       } catch (error) {
         if (!(error instanceof LineTooLongError)) throw error;
-        return { kind: 'line-too-long', tag: tag ?? leadingTag(error.head) };
+        return { kind: 'line-too-long', tag: tag ?? leadingTag(error.head, false) };
       }
       if (line === undefined) return { kind: 'end' };
       if (parts.length === 0) {
@@ -101,9 +101,14 @@ export class CommandReader {
   }
 }
 
-/** The tag of a command line, if it starts with something tag-shaped. */
-export function leadingTag(line: Buffer): string | undefined {
+/**
+ * The tag of a command line, if it starts with something tag-shaped. Of the
+ * head of a refused line (`whole` false) only a tag ended by a space counts:
+ * a longer one was cut, and answering the cut tag would answer a tag never sent.
+ */
+export function leadingTag(line: Buffer, whole = true): string | undefined {
   const space = line.indexOf(0x20);
+  if (space < 0 && !whole) return undefined;
   const word = line.toString('latin1', 0, space < 0 ? line.length : space);
   return /^[\x21-\x7e]+$/.test(word) && !/[(){%*"\\+]/.test(word) ? word : undefined;
 }

@@ -222,4 +222,9 @@ describe('CommandReader', () => {
     assert.equal(result.kind, 'line-too-long');
     assert.equal((await reader.read(hooks)).kind, 'command');
   });
+
+  it('answers an over-long line whose tag was cut with no tag (found by the protocol fuzzer)', async () => {
+    const { reader, hooks } = setup([`${'x'.repeat(200)}\r\nb NOOP\r\n`]);
+    assert.deepEqual(await reader.read(hooks), { kind: 'line-too-long', tag: undefined });
+  });
 });
