@@ -3,7 +3,7 @@
 // (resync.ts). Flag changes stay in memory until a checkpoint writes them,
 // in place where UW's padding allows, always through the journal. Events
 // reach the protocol only from poll(), expunge() and setFlags().
-import { watch as watchPath, statSync, type FSWatcher } from 'node:fs';
+import { fstatSync, watch as watchPath, statSync, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import type { CopyResult, FlagMode, Mailbox, MailboxEvents, OpenOptions } from '../types';
 import { MailError } from '../errors';
@@ -54,6 +54,8 @@ export class MboxMailbox implements Mailbox {
   private dead: MailError | undefined;
   private dirtySince = 0;
   private needsResync = false;
+  /** UIDs whose flags another program changed, found while reading between polls. */
+  private unreportedFlags: number[] = [];
   private closed = false;
   private readonly reader: ReadAhead;
 
@@ -186,19 +188,31 @@ export class MboxMailbox implements Mailbox {
     return servedHeader(await this.rawMessage(row), this.state.index, row);
   }
 
-  /** [From line, end of text) of a row, through the read-ahead blocks. */
+  /**
+   * [From line, end of text) of a row, through the read-ahead blocks. The
+   * file is checked after the read: if another program rewrote it since the
+   * index was made, the bytes at the old position may be another message,
+   * so the index catches up (flag changes are reported at the next poll)
+   * and the row is read again from its new position.
+   */
   private async rawMessage(row: number): Promise<Buffer> {
     const index = this.state.index;
-    if (index.bits(row) & GHOST) throw new MailError('nonexistent', 'Message was removed by another program');
-    const start = index.startOf(row);
-    const end = index.endOf(row);
-    const raw = await this.reader.range(start, end);
-    if (raw.length < end - start || raw.toString('latin1', 0, 5) !== 'From ') {
-      this.needsResync = true;
+    for (let attempt = 0; ; attempt++) {
+      if (index.bits(row) & GHOST) throw new MailError('nonexistent', 'Message was removed by another program');
+      const start = index.startOf(row);
+      const end = index.endOf(row);
+      const raw = await this.reader.range(start, end);
+      const stats = fstatSync(this.file.fd);
+      const unchanged = stats.size === this.known.size && stats.mtimeMs === this.known.mtimeMs;
+      const intact = raw.length === end - start && raw.toString('latin1', 0, 5) === 'From ';
+      if (unchanged && intact) return raw;
       this.reader.reset();
-      throw new MailError('temporary', 'The mailbox was changed by another program; try again');
+      if (!intact || attempt > 0) this.needsResync = true;
+      if (attempt > 0) throw new MailError('temporary', 'The mailbox was changed by another program; try again');
+      await this.locked(this.readOnly ? 'parse' : 'write', async () => {
+        for (const changed of await this.catchUp()) this.unreportedFlags.push(index.uid(changed));
+      });
     }
-    return raw;
   }
 
   // --- flags --------------------------------------------------------------
@@ -282,7 +296,8 @@ export class MboxMailbox implements Mailbox {
     this.alive();
     const beforePoll = this.request.beforePoll;
     if (beforePoll && !this.readOnly) await this.locked('write', (section) => beforePoll(this.file, section));
-    const flagsChanged: number[] = [];
+    const flagsChanged = this.unreportedFlags.map((uid) => this.state.index.find(uid)).filter((row) => row >= 0);
+    this.unreportedFlags = [];
     if (this.needsResync || (await this.changedOnDisk())) {
       await this.locked(this.readOnly ? 'parse' : 'write', async () => {
         flagsChanged.push(...(await this.catchUp()));

@@ -1,0 +1,41 @@
+// A read-only session reading between polls while the read-write session
+// rewrites the file (found by the xinetd load test): the old positions may
+// now hold another message, so a read must catch up first and serve the
+// right message, report an expunged one as gone, and keep the other
+// session's flag changes for the next poll.
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import { isMailError } from '../../../lib/mail/errors';
+import { message, recorder, scratch } from './scratch';
+
+const area = scratch();
+after(() => area.remove());
+
+describe('reading after another session rewrote the file', () => {
+  it('serves each message from its new place, and an expunged one as gone', async () => {
+    await area.store.create('Shift');
+    const texts = ['one', 'two', 'three', 'four'].map((subject) => message(subject, `Body of ${subject}.\r\n`.repeat(20)));
+    await area.store.append('Shift', texts.map((data) => ({ data, flags: [] })));
+    // A first read-write session takes the new mail over (writes its O status).
+    await (await area.store.open('Shift', { readOnly: false })).close({ expunge: false });
+    const writer = await area.store.open('Shift', { readOnly: false });
+    const reader = await area.another().open('Shift', { readOnly: true });
+    const events = recorder();
+    reader.setListener(events.listener);
+
+    writer.setFlags([2], 'add', ['\\Deleted']);
+    writer.setFlags([4], 'add', ['\\Flagged']);
+    await writer.expunge();
+
+    // No poll in between, as within one FETCH of the reader's client.
+    await assert.rejects(reader.read(2), (error) => isMailError(error) && error.kind === 'nonexistent');
+    assert.deepEqual(await reader.read(3), texts[2]);
+    assert.deepEqual(await reader.read(4), texts[3]);
+    assert.deepEqual(await reader.read(1), texts[0]);
+    await reader.poll({ allowExpunge: true });
+    assert.deepEqual(events.events, ['flags 4', 'expunged 2']);
+    assert.deepEqual(reader.flags(3), ['\\Flagged']);
+    await reader.close({ expunge: false });
+    await writer.close({ expunge: false });
+  });
+});
