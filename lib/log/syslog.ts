@@ -11,15 +11,28 @@ const SEVERITY: Record<Severity, number> = { err: 3, warning: 4, notice: 5, info
 const FACILITY: Record<Facility, number> = { mail: 2, auth: 4, authpriv: 10 };
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
-interface DatagramSocket {
-  send(buffer: Buffer, offset: number, length: number, path: string, callback?: (error?: Error) => void): void;
-  on(event: 'error', listener: (error: Error) => void): void;
-  close(): void;
+/**
+ * The unix-dgram addon, loaded without its JS wrapper: the wrapper and the
+ * `bindings` search it does cost several times what the addon itself does,
+ * and every connection pays that at start-up.
+ */
+interface DatagramAddon {
+  readonly AF_UNIX: number;
+  readonly SOCK_DGRAM: number;
+  /** A non-blocking socket; its descriptor, or -errno. */
+  socket(domain: number, type: number, protocol: number, onMessage: () => void, onWritable: () => void): number;
+  sendto(fd: number, buffer: Buffer, offset: number, length: number, path: string): number;
+  close(fd: number): number;
 }
+
+/** Where node-gyp builds the addon (the place unix-dgram's own `bindings` call finds it). */
+const ADDON = 'unix-dgram/build/Release/unix_dgram.node';
 
 let ident = 'imapd';
 let socketPath = '/dev/log';
-let socket: DatagramSocket | null | undefined;
+let addon: DatagramAddon | undefined;
+/** The open socket's descriptor; undefined before the first line, null when there can be none. */
+let socket: number | null | undefined;
 
 export function configureLog(options: { ident?: string; socketPath?: string }): void {
   if (options.ident !== undefined) ident = options.ident;
@@ -27,36 +40,34 @@ export function configureLog(options: { ident?: string; socketPath?: string }): 
 }
 
 export function log(severity: Severity, message: string, facility: Facility = 'mail'): void {
-  const sender = openSocket();
-  if (!sender) return;
+  const fd = openSocket();
+  if (fd === null || !addon) return;
   const pri = FACILITY[facility] * 8 + SEVERITY[severity];
   const clean = message.replace(/[\x00-\x1f\x7f]/g, ' ');
   const line = Buffer.from(`<${pri}>${timestamp(new Date())} ${ident}[${process.pid}]: ${clean}`);
-  try {
-    sender.send(line, 0, line.length, socketPath, () => undefined);
-  } catch {
-    // No listener on the socket: the line is lost, as with syslog(3).
-  }
+  // A failure (no listener, a full queue) loses the line, as with syslog(3).
+  addon.sendto(fd, line, 0, line.length, socketPath);
 }
 
 /** Closes the syslog socket (it holds the event loop open); the next log() reopens it. */
 export function closeLog(): void {
-  socket?.close();
+  if (typeof socket === 'number') addon?.close(socket);
   socket = undefined;
 }
 
-function openSocket(): DatagramSocket | null {
+function openSocket(): number | null {
   if (socket !== undefined) return socket;
   try {
-    const load = createRequire(__filename);
-    const unix = load('unix-dgram') as { createSocket(type: 'unix_dgram'): DatagramSocket };
-    socket = unix.createSocket('unix_dgram');
-    socket.on('error', () => undefined);
+    addon ??= createRequire(__filename)(ADDON) as DatagramAddon;
+    const fd = addon.socket(addon.AF_UNIX, addon.SOCK_DGRAM, 0, ignore, ignore);
+    socket = fd >= 0 ? fd : null;
   } catch {
     socket = null;
   }
   return socket;
 }
+
+function ignore(): void {}
 
 function timestamp(date: Date): string {
   const pad = (value: number): string => String(value).padStart(2, '0');

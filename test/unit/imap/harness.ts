@@ -14,12 +14,12 @@ import { FakeStore } from './fake-store';
 
 // lib/log/syslog keeps its datagram socket open for the life of the process
 // (a server exits explicitly); in-process tests would then never end, so the
-// socket module is replaced by one that drops lines.
+// datagram addon is replaced by one that drops lines.
 const load = createRequire(__filename);
-const dgramPath = load.resolve('unix-dgram');
-load.cache[dgramPath] ??= {
-  id: dgramPath,
-  exports: { createSocket: () => ({ send: () => undefined, on: () => undefined, close: () => undefined }) },
+const addonPath = load.resolve('unix-dgram/build/Release/unix_dgram.node');
+load.cache[addonPath] ??= {
+  id: addonPath,
+  exports: { AF_UNIX: 1, SOCK_DGRAM: 2, socket: () => -1, sendto: () => 0, close: () => 0 },
 } as unknown as NodeJS.Module;
 
 export interface EngineSession {
