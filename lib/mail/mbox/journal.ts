@@ -161,11 +161,9 @@ export async function commitRewrite(
     });
     const headerLine = (tailLength: number): Buffer => Buffer.from(`0${MAGIC}${asciiJson(draft(tailLength)).padEnd(40)}\n`);
     const placeholder = headerLine(1e15);
-    let offset = placeholder.length;
-    for (const patch of rewrite.patches) {
-      await writeAt(fd, patch.bytes, offset);
-      offset += patch.bytes.length;
-    }
+    const patchSink = new JournalWriter(fd, placeholder.length);
+    for (const patch of rewrite.patches) await patchSink.write(patch.bytes);
+    await patchSink.flush();
     const sink = new JournalWriter(fd, placeholder.length + patchBytes);
     if (rewrite.writeTail) await rewrite.writeTail(sink);
     await sink.flush();
@@ -208,6 +206,33 @@ async function copyInto(journalFd: number, source: number, mailboxFd: number, ta
   }
 }
 
+/** The patches stored in a journal, read in one piece (they are small: status blocks). */
+async function readPatches(journalFd: number, header: Header): Promise<Patch[]> {
+  const total = header.patches.reduce((sum, [, length]) => sum + length, 0);
+  const stored = Buffer.allocUnsafe(total);
+  if ((await readAt(journalFd, stored, 0, total, headerLength(header))) !== total) throw new Error('journal shorter than its header says');
+  let offset = 0;
+  return header.patches.map(([at, length]) => {
+    const bytes = stored.subarray(offset, offset + length);
+    offset += length;
+    return { at, bytes };
+  });
+}
+
+/** Patches land all over the file: several writes in flight at once, not one round trip each. */
+const WRITES_IN_FLIGHT = 32;
+
+async function writeScattered(fd: number, patches: readonly Patch[]): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < patches.length) {
+      const patch = patches[next++] as Patch;
+      await writeAt(fd, patch.bytes, patch.at);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(WRITES_IN_FLIGHT, patches.length) }, worker));
+}
+
 function headerLength(header: Header): number {
   // Recomputed the way commitRewrite laid the file out.
   return Buffer.byteLength(`0${MAGIC}${asciiJson({ ...header, tailLength: 1e15 }).padEnd(40)}\n`);
@@ -234,21 +259,9 @@ async function applyJournal(file: SharedFile, journalPath: string, header: Heade
   try {
     const end = newEnd(header);
     const body = headerLength(header);
-    const patchesAt = (): number[] => {
-      const offsets: number[] = [];
-      let offset = body;
-      for (const [, length] of header.patches) {
-        offsets.push(offset);
-        offset += length;
-      }
-      return offsets;
-    };
     const tailAt = body + header.patches.reduce((sum, [, length]) => sum + length, 0);
     const writeContent = async (): Promise<void> => {
-      const offsets = patchesAt();
-      for (const [index, [at, length]] of header.patches.entries()) {
-        await copyInto(journalFd, offsets[index] ?? 0, file.fd, at, length);
-      }
+      await writeScattered(file.fd, await readPatches(journalFd, header));
       if (header.tailLength >= 0) await copyInto(journalFd, tailAt, file.fd, header.from, header.tailLength);
     };
     if (end > header.oldSize) {
@@ -356,16 +369,8 @@ export async function recoverJournal(file: SharedFile, journalPath: string): Pro
   // apply that: the result is [0, from) + patches + tail + delivered mail.
   const journalFd = openSync(journalPath, constants.O_RDONLY);
   try {
-    const body = headerLength(header);
-    const patches: Patch[] = [];
-    let offset = body;
-    for (const [at, length] of header.patches) {
-      const bytes = Buffer.alloc(length);
-      await readAt(journalFd, bytes, 0, length, offset);
-      patches.push({ at, bytes });
-      offset += length;
-    }
-    const tailAt = offset;
+    const patches = await readPatches(journalFd, header);
+    const tailAt = headerLength(header) + patches.reduce((sum, patch) => sum + patch.bytes.length, 0);
     const keepsTail = header.tailLength >= 0;
     const from = keepsTail ? header.from : header.oldSize;
     const rewrite: Rewrite = {
