@@ -5,7 +5,7 @@
 // changes at commit() (QUIT in the UPDATE state), so a dropped connection or
 // an autologout leaves it exactly as it was.
 import type { Mailbox } from '../mail/types';
-import { headAndLines, wireForm, wireLength } from './message';
+import { headAndLines, wireForm } from './message';
 
 export interface CommitResult {
   /** Messages of the maildrop kept (mail delivered during the session not counted). */
@@ -18,7 +18,6 @@ export interface CommitResult {
 export class Maildrop {
   private readonly deleted = new Set<number>();
   private readonly retrieved = new Set<number>();
-  private readonly wireSizes = new Map<number, number>();
   private highestAccessed: number;
 
   private constructor(
@@ -75,13 +74,13 @@ export class Maildrop {
     return numbers;
   }
 
-  /** Octets RETR sends for `number` (after CRLF conversion and byte-stuffing). */
-  async octets(number: number): Promise<number> {
-    const known = this.wireSizes.get(number);
-    if (known !== undefined) return known;
-    const size = wireLength(await this.mailbox.read(this.seq(number)));
-    this.wireSizes.set(number, size);
-    return size;
+  /**
+   * The size LIST and STAT report: the message in CRLF form, its stuffed
+   * dots not counted (RFC 1939 §11: they "must not" be; UW's ipop3d reports
+   * RFC822.SIZE too). The mailbox knows it without converting the text.
+   */
+  octets(number: number): number {
+    return this.mailbox.size(this.seq(number));
   }
 
   /** UW's unique id: UIDVALIDITY and UID as %08x%08x, stable across sessions. */
@@ -93,7 +92,6 @@ export class Maildrop {
   /** The whole message as sent on the wire; it will be marked seen at commit. */
   async retrieve(number: number): Promise<Buffer> {
     const wire = wireForm(await this.message(number));
-    this.wireSizes.set(number, wire.length);
     this.markSeen(number);
     return wire;
   }

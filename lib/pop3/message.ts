@@ -1,8 +1,8 @@
 // What RETR and TOP put on the wire for one message: the served bytes with
 // every line that starts with "." given a second one (RFC 1939 §3), ending in
-// CRLF so the terminating ".CRLF" is on a line of its own. LIST and STAT
-// report the length of exactly these bytes, so a client that checks the
-// announced size against what it received never finds a mismatch.
+// CRLF so the terminating ".CRLF" is on a line of its own. RETR announces
+// the length of exactly these bytes; LIST and STAT report the size before
+// stuffing (RFC 1939 §11), which needs no conversion of the text.
 
 const LF = 0x0a;
 const DOT = 0x2e;
@@ -18,11 +18,6 @@ function dotLineStarts(message: Buffer): number[] {
 
 function needsFinalCrlf(message: Buffer): boolean {
   return message.length > 0 && message[message.length - 1] !== LF;
-}
-
-/** Length of wireForm(message) without building it. */
-export function wireLength(message: Buffer): number {
-  return message.length + dotLineStarts(message).length + (needsFinalCrlf(message) ? 2 : 0);
 }
 
 /** The byte-stuffed message, CRLF-terminated; the input itself when nothing changes. */

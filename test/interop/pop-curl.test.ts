@@ -33,7 +33,8 @@ describe('curl against ipop3d', () => {
       const url = `pop3://127.0.0.1:${server.port}`;
       const list = await curl([`${url}/`]);
       assert.equal(list.status, 0, list.log);
-      const sizes = MESSAGES.map((message) => Buffer.byteLength(served(message).toString('utf8').replace(/(^|\r\n)\./g, '$1..')));
+      // RFC 1939 §11: CRLF line ends counted, stuffed dots not.
+      const sizes = MESSAGES.map((message) => served(message).length);
       assert.equal(list.body.toString(), sizes.map((size, index) => `${index + 1} ${size}\r\n`).join(''));
       for (let number = 1; number <= MESSAGES.length; number++) {
         const retr = await curl([`${url}/${number}`]);

@@ -113,11 +113,11 @@ function checkSession(result: PoplibResult): void {
   assert.equal(result.uidl_one, `+OK ${result.uidl[1][0]}`);
   result.retr.forEach(([status, lines, octets], index) => {
     const delivered = served(MESSAGES[index]!);
-    assert.equal(status, `+OK ${sizes[index]} octets`);
     // poplib hands back the lines unstuffed and without their CRLF.
     assert.deepEqual(Buffer.from(lines.map((line) => `${line}\r\n`).join(''), 'latin1'), delivered, `RETR ${index + 1}`);
     const dotLines = delivered.toString('latin1').split('\r\n').filter((line) => line.startsWith('.')).length;
-    assert.equal(octets, (sizes[index] ?? 0) - dotLines, 'poplib counts unstuffed octets; LIST counts what is sent');
+    assert.equal(status, `+OK ${(sizes[index] ?? 0) + dotLines} octets`, 'RETR announces the stuffed octets it sends');
+    assert.equal(octets, sizes[index], 'poplib counts unstuffed octets, as LIST does (RFC 1939 §11)');
   });
   assert.deepEqual(result.top[1], ['From: Bob <bob@example.org>', 'To: popper@example.org', 'Subject: dots', '', '.']);
   assert.equal(result.noop, '+OK No-op to you too!');

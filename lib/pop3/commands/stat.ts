@@ -1,5 +1,5 @@
-// STAT (RFC 1939 §5): messages not marked for deletion and their total size,
-// in the octets RETR will send.
+// STAT (RFC 1939 §5): messages not marked for deletion and their total size
+// (CRLF form, dots not stuffed: §11).
 import { ok } from '../wire';
 import { atMost } from './arguments';
 import { TRANSACTION, type Pop3Command } from './types';
@@ -11,7 +11,7 @@ export const stat: Pop3Command = {
     if (!maildrop || !(await atMost(session, command, 0))) return;
     const live = maildrop.live();
     let octets = 0;
-    for (const number of live) octets += await maildrop.octets(number);
+    for (const number of live) octets += maildrop.octets(number);
     session.reply(ok(`${live.length} ${octets}`));
   },
 };

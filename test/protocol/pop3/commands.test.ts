@@ -25,7 +25,7 @@ describe('ipop3d commands (real executable)', () => {
       const { stdout, stderr, code } = await finished(child);
       assert.equal(code, 0);
       assert.equal(stderr, '', 'nothing on fd 2');
-      const sizes = [MESSAGES[0]!, MESSAGES[1]!].map((message) => stuffed(message).length);
+      const sizes = [MESSAGES[0]!, MESSAGES[1]!].map((message) => served(message).length);
       const transcript = stdout.replace(/<[0-9a-f]+\.[0-9a-f]+@[^>]+>/, '<TIMESTAMP>').replace(/ POP3 \S+ server/, ' POP3 HOST server').replace(/ [0-9a-f]{8}(0000000[12])\r\n/g, ' VALIDITY$1\r\n');
       assert.equal(
         transcript,
@@ -38,7 +38,7 @@ describe('ipop3d commands (real executable)', () => {
           '+OK 2 messages', `1 ${sizes[0]}`, `2 ${sizes[1]}`, '.',
           '+OK Unique-ID listing follows', '1 VALIDITY00000001', '2 VALIDITY00000002', '.',
           '+OK Top of message follows', 'From: Bob <bob@example.org>', 'To: popper@example.org', 'Subject: dots', '', '..', '.',
-          `+OK ${sizes[1]} octets`, 'From: Bob <bob@example.org>', 'To: popper@example.org', 'Subject: dots', '', '..', '... two dots', '..leading dot', 'end', '.',
+          `+OK ${stuffed(MESSAGES[1]!).length} octets`, 'From: Bob <bob@example.org>', 'To: popper@example.org', 'Subject: dots', '', '..', '... two dots', '..leading dot', 'end', '.',
           '+OK Message 1 deleted',
           '+OK 2',
           '+OK Sayonara (1 deleted, 1 kept)',
@@ -110,7 +110,8 @@ describe('ipop3d commands (real executable)', () => {
       assert.equal(await client.ask(`USER ${USER}`), '+OK User name accepted, password please');
       assert.equal(await client.ask(`PASS ${PASSWORD}`), '+OK Mailbox open, 4 messages');
 
-      const sizes = MESSAGES.map((message) => stuffed(message).length);
+      // RFC 1939 §11: sizes count CRLF line ends but not the stuffed dots.
+      const sizes = MESSAGES.map((message) => served(message).length);
       assert.equal(await client.ask('STAT'), `+OK 4 ${sizes.reduce((a, b) => a + b)}`);
       assert.deepEqual(await client.multi('LIST'), ['+OK 4 messages', ...sizes.map((size, index) => `${index + 1} ${size}`)]);
       assert.equal(await client.ask('LIST 3'), `+OK 3 ${sizes[2]}`);
@@ -127,7 +128,7 @@ describe('ipop3d commands (real executable)', () => {
       for (let number = 1; number <= 4; number++) {
         const message = MESSAGES[number - 1]!;
         const retrieved = await client.retr(number);
-        assert.equal(retrieved.announced, sizes[number - 1], `RETR ${number} announces what LIST said`);
+        assert.equal(retrieved.announced, stuffed(message).length, `RETR ${number} announces the octets it sends`);
         assert.deepEqual(retrieved.wire, stuffed(message), `RETR ${number} wire bytes`);
         assert.deepEqual(retrieved.message, served(message), `RETR ${number} is the delivered message`);
       }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { headAndLines, wireForm, wireLength } from '../../../lib/pop3/message';
+import { headAndLines, wireForm } from '../../../lib/pop3/message';
 
 const cases: Array<[string, string, string]> = [
   ['plain message is sent as is', 'Subject: a\r\n\r\nbody\r\n', 'Subject: a\r\n\r\nbody\r\n'],
@@ -17,7 +17,6 @@ describe('pop3 wire form', () => {
     it(name, () => {
       const message = Buffer.from(input);
       assert.equal(wireForm(message).toString(), expected);
-      assert.equal(wireLength(message), Buffer.byteLength(expected));
     });
   }
 

@@ -249,9 +249,10 @@ describe('POP3 bad input', () => {
 });
 
 describe('POP3 transaction state', () => {
-  it('STAT and LIST report the octets RETR sends', async () => {
+  it('STAT and LIST report the size before stuffing (RFC 1939 §11), RETR the octets it sends', async () => {
     const { client } = await loggedIn();
-    const sizes = [M1, M2, M3].map((text, index) => Buffer.byteLength(text) + [0, 1, 2][index]!);
+    const sizes = [M1, M2, M3].map((text) => Buffer.byteLength(text));
+    const sent = sizes.map((size, index) => size + [0, 1, 2][index]!);
     assert.equal(await ask(client, 'STAT'), `+OK 3 ${sizes.reduce((a, b) => a + b)}`);
     assert.deepEqual(await askMulti(client, 'LIST'), ['+OK 3 messages', ...sizes.map((size, index) => `${index + 1} ${size}`)]);
     assert.equal(await ask(client, 'LIST 2'), `+OK 2 ${sizes[1]}`);
@@ -259,7 +260,7 @@ describe('POP3 transaction state', () => {
       client.send(`RETR ${number}`);
       const status = (await client.line()) ?? '';
       const announced = Number(/^\+OK (\d+) octets$/.exec(status)?.[1]);
-      assert.equal(announced, sizes[number - 1]);
+      assert.equal(announced, sent[number - 1]);
       const body = await client.bytes(announced);
       assert.equal((await client.line()), '.');
       const expected = [M1, M2.replace('\r\n.dot', '\r\n..dot'), `${M3}\r\n`][number - 1];
@@ -363,7 +364,7 @@ describe('POP3 transaction state', () => {
     const lines: string[] = [];
     for (let line = await client.line(); line !== undefined; line = await client.line()) lines.push(line);
     assert.deepEqual(lines.map((line) => line.split(' ').slice(0, 2).join(' ')), [
-      '+OK User', '+OK Mailbox', `+OK 2`, '+OK 1', '+OK Message', '+OK 1', '2 ' + (Buffer.byteLength(M2) + 1), '.', '+OK Sayonara',
+      '+OK User', '+OK Mailbox', `+OK 2`, '+OK 1', '+OK Message', '+OK 1', '2 ' + Buffer.byteLength(M2), '.', '+OK Sayonara',
     ]);
     assert.deepEqual(mailbox.expungedUids, [1]);
   });
