@@ -184,7 +184,8 @@ export class Decoder {
   /** atom (with "]"), quoted or literal, as bytes. */
   expectAstring(): Buffer {
     const byte = this.peekByte();
-    if (byte === DQUOTE || byte === 0x7b || byte === 0x7e) return this.expectString();
+    // No literal8 here: "~" is an atom character ("~user/box"), and only APPEND takes literal8.
+    if (byte === DQUOTE || byte === 0x7b) return this.expectString();
     if (this.failed) return Buffer.alloc(0);
     const start = this.position;
     while (this.position < this.data.length && isAstringChar(this.data[this.position] ?? 0)) this.position += 1;
@@ -221,7 +222,7 @@ export class Decoder {
   /** A LIST/LSUB pattern: list-char run (with % and *) or a string. */
   expectListMailbox(): string {
     const byte = this.peekByte();
-    if (byte === DQUOTE || byte === 0x7b || byte === 0x7e) return this.expectString().toString('utf8');
+    if (byte === DQUOTE || byte === 0x7b) return this.expectString().toString('utf8');
     if (this.failed) return '';
     const start = this.position;
     while (this.position < this.data.length && isListChar(this.data[this.position] ?? 0)) this.position += 1;
