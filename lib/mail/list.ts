@@ -4,9 +4,9 @@
 // CHILDREN attributes (RFC 3348); files cannot have inferiors. Dot-files,
 // lock files and names no client could type are never listed.
 import { lstatSync, readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
-import { join, sep } from 'node:path';
+import { join } from 'node:path';
 import type { ListEntry } from './types';
-import { DELIMITER, MAX_NAME_BYTES, isInboxName } from './names';
+import { DELIMITER, MAX_NAME_BYTES, isInboxName, isWithin } from './names';
 import { isValidMutf7 } from './mutf7';
 
 /** Directory levels and entries visited at most for one pattern. */
@@ -58,18 +58,32 @@ function listable(entry: string): boolean {
 function inside(root: string | undefined, path: string): boolean {
   if (root === undefined) return true;
   try {
-    const real = realpathSync(path);
-    return real === root || real.startsWith(root.endsWith(sep) ? root : root + sep);
+    return isWithin(root, realpathSync(path));
   } catch {
     return false;
   }
+}
+
+/** Top-level names that mean something else: INBOX, "{host}" remote specs, "#" namespaces. */
+function isReservedTopLevel(entry: string): boolean {
+  return isInboxName(entry) || entry.startsWith('{') || entry.startsWith('#');
+}
+
+/** The literal directory a pattern starts in: "Work/" of "Work/a%", "" for "%". */
+export function literalDirectory(pattern: string): string {
+  const wildcard = pattern.search(/[*%]/);
+  const literal = wildcard < 0 ? pattern : pattern.slice(0, wildcard);
+  return literal.slice(0, literal.lastIndexOf(DELIMITER) + 1);
 }
 
 function entryStats(root: WalkRoot, path: string): Stats | undefined {
   try {
     const link = lstatSync(path);
     if (!link.isSymbolicLink()) return link;
-    return inside(root.confineTo, path) ? statSync(path) : undefined;
+    if (!inside(root.confineTo, path)) return undefined;
+    // Mailbox files are opened without following a last-level link, so only linked directories are listed.
+    const target = statSync(path);
+    return target.isDirectory() || root.confineTo === undefined ? target : undefined;
   } catch {
     return undefined;
   }
@@ -86,17 +100,20 @@ function hasListableChildren(path: string): boolean {
 /** Walks `root` and returns the entries whose names match `pattern`. */
 export function walkMatches(root: WalkRoot, pattern: string): ListEntry[] {
   const regex = patternRegExp(pattern);
-  const wildcard = pattern.search(/[*%]/);
-  const literal = wildcard < 0 ? pattern : pattern.slice(0, wildcard);
-  const cut = literal.lastIndexOf(DELIMITER);
+  const literal = literalDirectory(pattern);
   // Start below the literal part of the pattern: "Work/%" reads only Work/.
-  const startRelative = cut < 0 || !literal.startsWith(root.namePrefix) ? '' : literal.slice(root.namePrefix.length, cut + 1);
+  const startRelative = literal.startsWith(root.namePrefix) ? literal.slice(root.namePrefix.length) : '';
   const rest = pattern.slice(root.namePrefix.length + startRelative.length);
   const depth = rest.includes('*') ? MAX_DEPTH : rest.split(DELIMITER).length;
   const out: ListEntry[] = [];
   let visited = 0;
+  // Directories already walked, by identity: a link back up the tree ("self -> .") is listed once, not looped through.
+  const walked = new Set<string>();
   const visit = (relative: string, level: number): void => {
     if (level > depth || visited > MAX_ENTRIES) return;
+    const identity = directoryIdentity(join(root.directory, relative));
+    if (identity === undefined || walked.has(identity)) return;
+    walked.add(identity);
     let entries: string[];
     try {
       entries = readdirSync(join(root.directory, relative)).sort();
@@ -106,7 +123,7 @@ export function walkMatches(root: WalkRoot, pattern: string): ListEntry[] {
     for (const entry of entries) {
       if (++visited > MAX_ENTRIES) return;
       if (!listable(entry)) continue;
-      if (relative === '' && root.namePrefix === '' && isInboxName(entry)) continue;
+      if (relative === '' && root.namePrefix === '' && isReservedTopLevel(entry)) continue;
       const name = `${root.namePrefix}${relative}${entry}`;
       if (Buffer.byteLength(name) > MAX_NAME_BYTES) continue;
       const path = join(root.directory, relative, entry);
@@ -124,4 +141,13 @@ export function walkMatches(root: WalkRoot, pattern: string): ListEntry[] {
   };
   visit(startRelative, 1);
   return out;
+}
+
+function directoryIdentity(path: string): string | undefined {
+  try {
+    const stats = statSync(path);
+    return `${stats.dev}:${stats.ino}`;
+  } catch {
+    return undefined;
+  }
 }

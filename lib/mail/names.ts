@@ -40,10 +40,15 @@ export function spoolPath(policy: NamePolicy): string {
   return join(policy.spoolDirectory, policy.userName);
 }
 
-/** INBOX: ~/mbox when it exists, otherwise the spool file. */
+/**
+ * INBOX: ~/mbox when it exists, otherwise the spool file. A ~/mbox that is a
+ * symbolic link to outside the home directory is ignored (unless outside
+ * names are allowed), like any other link out of the user's area.
+ */
 export function inboxPath(policy: NamePolicy): string {
   const mbox = join(policy.home, 'mbox');
-  return existsSync(mbox) ? mbox : spoolPath(policy);
+  if (!existsSync(mbox)) return spoolPath(policy);
+  return policy.allowOutside || isWithin(realOrSelf(policy.home), realOrSelf(mbox)) ? mbox : spoolPath(policy);
 }
 
 function refuse(name: string, why: string): never {
@@ -56,6 +61,10 @@ function checkCharacters(name: string): void {
   if (Buffer.byteLength(name) > MAX_NAME_BYTES) refuse(name, 'too long');
   if (/[\x00-\x1f\x7f]/.test(name)) refuse(name, 'control character');
   if (!isValidMutf7(name)) refuse(name, 'not valid modified UTF-7');
+  // UW's "{host}box" opens a remote mailbox and "#ns/..." a namespace; this
+  // server serves neither, and must not mistake them for file names.
+  if (name.startsWith('{')) refuse(name, 'remote mailboxes are not served');
+  if (name.startsWith('#')) refuse(name, 'no such namespace');
 }
 
 function isOutsideForm(name: string): boolean {
@@ -83,6 +92,15 @@ export function resolveName(policy: NamePolicy, name: string, forCreate = false)
   const path = join(policy.area, ...components);
   if (!policy.allowOutside) confine(policy, name, path);
   return { name: bare, path, isInbox: false, isDirectory };
+}
+
+/**
+ * Checks the literal directory part of a LIST pattern ("Work/" of
+ * "Work/%"), for a walk that starts there; refused names throw bad-name.
+ */
+export function checkListDirectory(policy: NamePolicy, directory: string): void {
+  for (const component of directory.split(DELIMITER).filter((part) => part !== '')) checkComponent(policy, directory, component);
+  if (!policy.allowOutside) confine(policy, directory, join(policy.area, directory));
 }
 
 function checkComponent(policy: NamePolicy, name: string, component: string): void {
@@ -135,9 +153,12 @@ export function confine(policy: NamePolicy, name: string, path: string): void {
   } catch {
     refuse(name, 'dangling symbolic link');
   }
-  if (real !== area && !real.startsWith(area.endsWith(sep) ? area : area + sep)) {
-    refuse(name, 'resolves outside the mail area');
-  }
+  if (!isWithin(area, real)) refuse(name, 'resolves outside the mail area');
+}
+
+/** Whether the real path `real` is `root` or below it. */
+export function isWithin(root: string, real: string): boolean {
+  return real === root || real.startsWith(root.endsWith(sep) ? root : root + sep);
 }
 
 function lexists(path: string): boolean {
@@ -149,7 +170,7 @@ function lexists(path: string): boolean {
   }
 }
 
-function realOrSelf(path: string): string {
+export function realOrSelf(path: string): string {
   try {
     return realpathSync(path);
   } catch {

@@ -3,7 +3,7 @@
 // configured subdirectory), directories are \Noselect levels, and
 // subscriptions live in ~/.mailboxlist. See lib/mail/README.md.
 import {
-  closeSync, constants, existsSync, fsyncSync, linkSync, lstatSync, mkdirSync, openSync, realpathSync, renameSync, rmdirSync, statSync,
+  closeSync, constants, existsSync, fsyncSync, linkSync, lstatSync, mkdirSync, openSync, renameSync, rmdirSync, statSync,
   unlinkSync, writeSync,
 } from 'node:fs';
 import { hostname } from 'node:os';
@@ -23,7 +23,7 @@ import type {
 import { MailError, isMailError } from './errors';
 import { DEFAULT_LOCK_SETTINGS, withMailboxLock, type LockedSection } from './lock/mailbox-lock';
 import { trySessionLock } from './lock/session';
-import { canonicalPattern, matches, walkMatches, type WalkRoot } from './list';
+import { canonicalPattern, literalDirectory, matches, walkMatches, type WalkRoot } from './list';
 import { AbsentInbox } from './mbox/absent-inbox';
 import { appendToFile, type PendingMessage } from './mbox/append';
 import { journalPending, loadFolder, recoverAll, type MboxContext } from './mbox/context';
@@ -35,7 +35,9 @@ import { pseudoMessage } from './mbox/rewrite';
 import { openShared, type SharedFile } from './mbox/shared-file';
 import { moveSpoolMail } from './mbox/spool-move';
 import { SEEN } from './mbox/status-headers';
-import { DELIMITER, confine, isInboxName, resolveName, spoolPath, type NamePolicy, type ResolvedName } from './names';
+import {
+  DELIMITER, checkListDirectory, confine, isInboxName, realOrSelf, resolveName, spoolPath, type NamePolicy, type ResolvedName,
+} from './names';
 import { readSubscriptions, writeSubscriptions } from './subscriptions';
 
 const PERSONAL: Namespace = { prefix: '', delimiter: DELIMITER };
@@ -95,12 +97,16 @@ class FileMailStore implements MailStore {
   private walkRoot(pattern: string): WalkRoot | undefined {
     if (!pattern.startsWith('/') && !pattern.startsWith('~')) {
       if (!existsSync(this.policy.area)) return undefined;
+      try {
+        // The walk starts at the pattern's literal directory: it must be a name we would open.
+        checkListDirectory(this.policy, literalDirectory(pattern));
+      } catch {
+        return undefined;
+      }
       return { directory: this.policy.area, namePrefix: '', confineTo: this.policy.allowOutside ? undefined : realOrSelf(this.policy.area) };
     }
     if (!this.policy.allowOutside) return undefined;
-    const wildcard = pattern.search(/[*%]/);
-    const literal = wildcard < 0 ? pattern : pattern.slice(0, wildcard);
-    const prefix = literal.slice(0, literal.lastIndexOf(DELIMITER) + 1);
+    const prefix = literalDirectory(pattern);
     if (prefix === '') return undefined;
     try {
       const resolved = resolveName(this.policy, prefix, true);
@@ -315,7 +321,9 @@ class FileMailStore implements MailStore {
   /** Opens the file of an existing mailbox; a missing INBOX is an empty one. */
   private openExisting(resolved: ResolvedName): SharedFile {
     try {
-      return openShared(resolved.path, { noFollow: !this.policy.allowOutside && !resolved.isInbox });
+      // INBOX may be ~/mbox, which inboxPath() already confined; the spool file itself is never a link.
+      const followsLink = this.policy.allowOutside || (resolved.isInbox && resolved.path !== spoolPath(this.policy));
+      return openShared(resolved.path, { noFollow: !followsLink });
     } catch (error) {
       if (resolved.isInbox && error instanceof MailError && error.kind === 'nonexistent') {
         return openShared(resolved.path, { create: true, mode: 0o600, noFollow: true });
@@ -373,14 +381,6 @@ class FileMailStore implements MailStore {
       openDestination: (destination) => this.openExisting(resolveName(this.policy, destination)),
       ...(movesSpool ? { beforePoll: (target: SharedFile, section: LockedSection) => moveSpoolMail(this.context, spool, target, section) } : {}),
     });
-  }
-}
-
-function realOrSelf(path: string): string {
-  try {
-    return realpathSync(path);
-  } catch {
-    return path;
   }
 }
 
