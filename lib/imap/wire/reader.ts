@@ -81,7 +81,12 @@ export class CommandReader {
     for (;;) {
       while (pending > 0) {
         const chunk = await this.input.bytes(Math.min(pending, DISCARD_CHUNK));
-        if (chunk === undefined) return true;
+        if (chunk === undefined) {
+          // The client hung up inside the literal: what it did send is literal
+          // data too, never commands to run before the session ends.
+          this.input.discardBuffered();
+          return true;
+        }
         pending -= chunk.length;
       }
       let line: Buffer | undefined;

@@ -178,7 +178,7 @@ describe('sequence sets', () => {
 });
 
 describe('CommandReader', () => {
-  function setup(input: string[], limit = 100): { reader: CommandReader; hooks: ReaderHooks; sent: string[]; feed: (text: string) => void } {
+  function setup(input: string[], limit = 100): { reader: CommandReader; hooks: ReaderHooks; sent: string[]; feed: (text: string) => void; hangUp: () => void } {
     const sent: string[] = [];
     const stream = new Duplex({ read() {}, write(chunk, _encoding, done) { sent.push(String(chunk)); done(); } });
     const connection = Connection.fromStream(stream);
@@ -189,7 +189,7 @@ describe('CommandReader', () => {
       policyFor: (line) => ({ limit, tooBig: line.includes('APPEND') ? 'no' : 'bad' }),
       continueLiteral: async () => void sent.push('+'),
     };
-    return { reader, hooks, sent, feed };
+    return { reader, hooks, sent, feed, hangUp: () => void stream.push(null) };
   }
 
   it('assembles literals, continuing synchronising ones only', async () => {
@@ -221,6 +221,13 @@ describe('CommandReader', () => {
     const result = await reader.read(hooks);
     assert.equal(result.kind, 'line-too-long');
     assert.equal((await reader.read(hooks)).kind, 'command');
+  });
+
+  it('runs nothing of a too-big non-synchronising literal cut short by a hangup (found by the protocol fuzzer)', async () => {
+    const { reader, hooks, hangUp } = setup([`a SEARCH TEXT {999999+}\r\n${'x'.repeat(150)}\r\nb DELETE saved\r\n`], 100);
+    hangUp();
+    assert.equal((await reader.read(hooks)).kind, 'literal-too-big');
+    assert.deepEqual(await reader.read(hooks), { kind: 'end' });
   });
 
   it('answers an over-long line whose tag was cut with no tag (found by the protocol fuzzer)', async () => {
