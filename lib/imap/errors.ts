@@ -8,6 +8,7 @@ import { ImapError } from './command';
 
 const CODES: Readonly<Record<MailErrorKind, string | undefined>> = {
   nonexistent: 'NONEXISTENT',
+  expunged: 'EXPUNGEISSUE',
   exists: 'ALREADYEXISTS',
   'in-use': 'INUSE',
   'too-big': 'TOOBIG',

@@ -3,6 +3,7 @@
 
 export type MailErrorKind =
   | 'nonexistent' // no such mailbox
+  | 'expunged' // the message was expunged by another session or program
   | 'exists' // target already exists
   | 'in-use' // locked by another process
   | 'too-big' // message or literal over a limit

@@ -7,6 +7,7 @@ const CODES: Record<MailErrorKind, ResponseCode> = {
   temporary: 'SYS/TEMP',
   'over-quota': 'SYS/TEMP',
   nonexistent: 'SYS/PERM',
+  expunged: 'SYS/TEMP',
   exists: 'SYS/PERM',
   'too-big': 'SYS/PERM',
   'no-permission': 'SYS/PERM',

@@ -1,7 +1,8 @@
 // Two real imapd sessions on one mbox INBOX (pre-authenticated over pipes,
 // as two ssh tunnels would be): the second gets it read-only, as with UW;
 // flags written by the first (at its checkpoint) and its expunges reach the
-// second only where RFC 3501 allows; mail delivered to the file, or appended
+// second only where RFC 3501 allows (a FETCH that meets an expunged message
+// serves the rest, then NO [EXPUNGEISSUE]); mail delivered to the file, or appended
 // by the other session, reaches an IDLE client within 5 seconds; and the
 // autologout timer ends an IDLE that nobody ends.
 import assert from 'node:assert/strict';
@@ -57,6 +58,36 @@ describe('imapd: two sessions on one mailbox', () => {
       await b.command('z', 'LOGOUT');
       await a.closedByServer();
       await b.closedByServer();
+    } finally {
+      home.remove();
+    }
+  });
+
+  it('serves the rest of a FETCH that meets a message the other session expunged, then NO [EXPUNGEISSUE]', async () => {
+    // Found by the xinetd load test: before, the reader was served the text
+    // of the messages that had moved into the old places (2 showed 3's).
+    const home = new MailHome();
+    home.install(FIXTURE);
+    try {
+      const writer = await session(home);
+      const reader = await session(home);
+      await writer.command('a1', 'SELECT INBOX');
+      assert.match((await reader.command('b1', 'SELECT INBOX')).at(-1) ?? '', /READ-ONLY/);
+      await writer.command('a2', 'STORE 2 +FLAGS.SILENT (\\Deleted)');
+      assert.deepEqual(await writer.command('a3', 'EXPUNGE'), ['* 2 EXPUNGE', 'a3 OK EXPUNGE completed']);
+      // Sequence numbers stay as they were until the reader may be told (RFC 3501 §7.4.1).
+      const fetched = await reader.command('b2', 'FETCH 1:3 (BODY.PEEK[HEADER.FIELDS (SUBJECT)])');
+      assert.deepEqual(fetched.map((line) => /^\* (\d) FETCH .*Subject: (message \d)/s.exec(line)?.slice(1).join(' ') ?? line), [
+        '1 message 1',
+        '3 message 3',
+        'b2 NO [EXPUNGEISSUE] Some messages were expunged by another session',
+      ]);
+      assert.deepEqual(await reader.command('b3', 'SEARCH SUBJECT message'), ['* SEARCH 1 3 4 5', 'b3 OK SEARCH completed']);
+      assert.deepEqual(await reader.command('b4', 'NOOP'), ['* 2 EXPUNGE', 'b4 OK NOOP completed']);
+      await writer.command('z', 'LOGOUT');
+      await reader.command('z', 'LOGOUT');
+      await writer.closedByServer();
+      await reader.closedByServer();
     } finally {
       home.remove();
     }

@@ -1,7 +1,10 @@
 // FETCH and UID FETCH (RFC 3501 §6.4.5, §6.4.8; BINARY from RFC 3516).
 // Items are answered in the order asked. Reading a body without PEEK sets
 // \Seen in a read-write mailbox, and the new FLAGS are then sent with it.
-import { SELECTED, defineCommand } from '../command';
+// A message another session expunged (not yet reported) is skipped and the
+// command ends NO [EXPUNGEISSUE] after the others (RFC 2180 §4.1.2, RFC 5530).
+import { isMailError } from '../../mail/errors';
+import { ImapError, SELECTED, defineCommand } from '../command';
 import { type FetchItem, expectFetchItems, itemNeeds, setsSeen } from '../fetch/items';
 import { FetchedMessage, writeItem } from '../fetch/respond';
 import type { Session } from '../session';
@@ -31,8 +34,16 @@ async function run(session: Session, { set, items }: FetchArgs): Promise<void> {
   const read = needs.includes('message') ? 'message' : needs.includes('header') ? 'header' : 'nothing';
   const marksSeen = !selected.readOnly && wanted.some(setsSeen);
   const asksFlags = wanted.some((item) => item.kind === 'FLAGS');
+  let expunged = false;
   for (const seq of seqs) {
-    const data = read === 'message' ? await mailbox.read(seq) : read === 'header' ? await mailbox.readHeader(seq) : undefined;
+    let data: Buffer | undefined;
+    try {
+      data = read === 'message' ? await mailbox.read(seq) : read === 'header' ? await mailbox.readHeader(seq) : undefined;
+    } catch (error) {
+      if (!isMailError(error) || error.kind !== 'expunged') throw error;
+      expunged = true;
+      continue;
+    }
     const message = new FetchedMessage(selected, seq, data);
     const seenNow = marksSeen && !mailbox.hasFlag(seq, '\\Seen');
     if (seenNow) {
@@ -48,6 +59,7 @@ async function run(session: Session, { set, items }: FetchArgs): Promise<void> {
     session.untagged(out.raw(')'));
     await session.drain();
   }
+  if (expunged) throw new ImapError('NO', 'Some messages were expunged by another session', 'EXPUNGEISSUE');
 }
 
 export const fetchCommand = defineCommand({ name: 'FETCH', states: SELECTED, usesSequenceNumbers: true, parse, run });

@@ -1,5 +1,6 @@
 // Shared by SEARCH, SORT and THREAD: the optional CHARSET argument and
 // running a key tree over the selected mailbox.
+import { isMailError } from '../../mail/errors';
 import { isKnownCharset } from '../../mail/mime/charset';
 import type { Mailbox } from '../../mail/types';
 import { ImapError } from '../command';
@@ -19,13 +20,19 @@ export function checkCharset(charset: string): void {
   if (!isKnownCharset(charset)) throw new ImapError('NO', `Unknown charset ${charset}`, `BADCHARSET (${ADVERTISED_CHARSETS})`);
 }
 
-/** Sequence numbers of the messages that match, ascending. */
+/** Sequence numbers of the messages that match, ascending; one another session expunged never matches. */
 export async function searchMailbox(mailbox: Mailbox, key: SearchKey): Promise<number[]> {
   const needs = keyNeeds(key);
   const now = Date.now();
   const found: number[] = [];
   for (let seq = 1; seq <= mailbox.count; seq++) {
-    const data = needs === 'message' ? await mailbox.read(seq) : needs === 'header' ? await mailbox.readHeader(seq) : undefined;
+    let data: Buffer | undefined;
+    try {
+      data = needs === 'message' ? await mailbox.read(seq) : needs === 'header' ? await mailbox.readHeader(seq) : undefined;
+    } catch (error) {
+      if (isMailError(error) && error.kind === 'expunged') continue;
+      throw error;
+    }
     if (matches(key, new SearchMessage(mailbox, seq, data, now))) found.push(seq);
   }
   return found;

@@ -198,7 +198,7 @@ export class MboxMailbox implements Mailbox {
   private async rawMessage(row: number): Promise<Buffer> {
     const index = this.state.index;
     for (let attempt = 0; ; attempt++) {
-      if (index.bits(row) & GHOST) throw new MailError('nonexistent', 'Message was removed by another program');
+      if (index.bits(row) & GHOST) throw new MailError('expunged', 'Message was removed by another program');
       const start = index.startOf(row);
       const end = index.endOf(row);
       const raw = await this.reader.range(start, end);

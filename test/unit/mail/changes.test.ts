@@ -62,7 +62,7 @@ describe('one read-write session per mailbox', () => {
     await reader.poll({ allowExpunge: false });
     assert.deepEqual(events.events, ['flags 1']);
     assert.equal(reader.count, 3);
-    await assert.rejects(reader.read(2), (error) => isMailError(error) && error.kind === 'nonexistent');
+    await assert.rejects(reader.read(2), (error) => isMailError(error) && error.kind === 'expunged');
     await reader.poll({ allowExpunge: true });
     assert.deepEqual(events.events, ['flags 1', 'expunged 2']);
     assert.deepEqual(await snapshot(reader), await snapshot(writer));

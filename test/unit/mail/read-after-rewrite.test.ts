@@ -28,7 +28,7 @@ describe('reading after another session rewrote the file', () => {
     await writer.expunge();
 
     // No poll in between, as within one FETCH of the reader's client.
-    await assert.rejects(reader.read(2), (error) => isMailError(error) && error.kind === 'nonexistent');
+    await assert.rejects(reader.read(2), (error) => isMailError(error) && error.kind === 'expunged');
     assert.deepEqual(await reader.read(3), texts[2]);
     assert.deepEqual(await reader.read(4), texts[3]);
     assert.deepEqual(await reader.read(1), texts[0]);
