@@ -231,9 +231,13 @@ export class Pop2Session {
     this.connection.write(`${line}\r\n`);
   }
 
-  /** UW's ipop2d answers every error with "- text" and ends the session. */
+  /**
+   * UW's ipop2d answers every error with "- text" and ends the session. The
+   * text may quote the client (a storage error naming a FOLD argument), so it
+   * is made printable here, once for every error.
+   */
   private async fail(text: string): Promise<void> {
-    this.reply(`- ${text}`);
+    this.reply(`- ${printable(text, 300)}`);
     await this.finish(logoutLine(this.userName, this.options.clientHost), 'release');
   }
 

@@ -82,6 +82,23 @@ describe('ipop2d (real executable)', () => {
     );
   });
 
+  it('a FOLD name with control and 8-bit bytes is refused with a printable line (found by the protocol fuzzer)', async (t) => {
+    if (!requireRoot(t)) return;
+    await withPop(
+      LOOPBACK_PLAINTEXT,
+      async (server, home) => {
+        home.deliver(MESSAGES[0]!);
+        const client = await PopClient.connect(server);
+        await client.ask(`HELO ${USER} ${PASSWORD}`);
+        client.script.send(Buffer.from('FOLD caf\xc3\xa9\x11\xff\r\n', 'latin1'));
+        const answer = (await client.script.line()) ?? '';
+        assert.match(answer, /^- [\x20-\x7e]+$/);
+        await client.script.closedByServer();
+      },
+      'ipop2d',
+    );
+  });
+
   it('implicit TLS (--tls): HELO is accepted', async (t) => {
     if (!requireRoot(t)) return;
     await withPop(
