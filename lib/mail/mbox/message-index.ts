@@ -145,6 +145,15 @@ export class MessageIndex {
   endOf(index: number): number {
     return this.end[index] ?? 0;
   }
+  /** Where the store headers are, one run of whole lines; -1 when there are none or they are scattered. */
+  statusStartOf(index: number): number {
+    const delta = this.statusDelta[index] ?? -1;
+    return delta < 0 ? -1 : (this.start[index] ?? 0) + delta;
+  }
+  statusEndOf(index: number): number {
+    const delta = this.statusDelta[index] ?? -1;
+    return delta < 0 ? -1 : (this.start[index] ?? 0) + delta + (this.statusLength[index] ?? 0);
+  }
   servedSize(index: number): number {
     return (this.servedHeader[index] ?? 0) + (this.servedBody[index] ?? 0);
   }

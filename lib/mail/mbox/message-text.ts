@@ -4,10 +4,25 @@ import { readSync } from 'node:fs';
 import type { MessageIndex } from './message-index';
 import { toCrlf, withoutStoreHeaders } from './serialize';
 
+/**
+ * The header without the store's headers, in CRLF form. When the scan found
+ * them as one run of lines (always so in files we wrote), cutting that run
+ * out spares looking at every header line again.
+ */
+export function servedHeader(raw: Buffer, index: MessageIndex, row: number): Buffer {
+  const start = index.startOf(row);
+  const headerStart = index.headerStartOf(row) - start;
+  const bodyStart = index.bodyStartOf(row) - start;
+  const statusStart = index.statusStartOf(row);
+  if (statusStart < 0) return toCrlf(withoutStoreHeaders(raw.subarray(headerStart, bodyStart)));
+  const visible = Buffer.concat([raw.subarray(headerStart, statusStart - start), raw.subarray(index.statusEndOf(row) - start, bodyStart)]);
+  return toCrlf(visible, index.servedHeaderSize(row));
+}
+
 /** `raw` is the file from the row's From line to the end of its text. */
 export function servedMessage(raw: Buffer, index: MessageIndex, row: number): Buffer {
   const start = index.startOf(row);
-  const header = toCrlf(withoutStoreHeaders(raw.subarray(index.headerStartOf(row) - start, index.bodyStartOf(row) - start)));
+  const header = servedHeader(raw, index, row);
   const body = raw.subarray(index.bodyStartOf(row) - start);
   if (body.indexOf(0x0d) < 0) {
     // The usual mbox has no CR: convert through a latin1 string (one native
@@ -20,11 +35,6 @@ export function servedMessage(raw: Buffer, index: MessageIndex, row: number): Bu
     return out;
   }
   return Buffer.concat([header, toCrlf(body, index.servedSize(row) - index.servedHeaderSize(row))]);
-}
-
-export function servedHeader(raw: Buffer, index: MessageIndex, row: number): Buffer {
-  const start = index.startOf(row);
-  return toCrlf(withoutStoreHeaders(raw.subarray(index.headerStartOf(row) - start, index.bodyStartOf(row) - start)));
 }
 
 const COUNT_CHUNK = 1 << 18;
