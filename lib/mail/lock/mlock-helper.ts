@@ -7,8 +7,9 @@
 // remove the lock and exit. Any other output ("?dir=…") or an exit without
 // "+" means it could not lock. It retries by itself for minutes, so we stop
 // it at our own deadline.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { MailError } from '../errors';
 import { heldLock, type HeldDotLock } from './dotlock';
 
@@ -29,6 +30,8 @@ export function lockWithHelper(helperPath: string, fd: number, mailboxPath: stri
   return new Promise((resolve, reject) => {
     let child: ChildProcess;
     try {
+      // Loaded here: node:child_process is slow to load, and most sessions never need the helper.
+      const { spawn } = createRequire(__filename)('node:child_process') as typeof import('node:child_process');
       child = spawn(helperPath, [String(CHILD_FD), mailboxPath], { stdio: ['pipe', 'pipe', 'ignore', fd] });
     } catch (error) {
       resolve({ failed: (error as Error).message });
