@@ -169,7 +169,11 @@ function scanMultipart(
     }
     if (!closed && partStart >= 0) parts.push(scanEntity(buf, body.start + partStart, body.end, digest, depth, state));
   }
-  if (parts.length === 0) parts.push(emptyPart(body.end));
+  if (parts.length === 0) {
+    // The stand-in is a part too: without counting it, empty multiparts could double MAX_PARTS.
+    state.parts += 1;
+    parts.push(emptyPart(body.end));
+  }
   return parts;
 }
 

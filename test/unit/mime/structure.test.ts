@@ -2,7 +2,7 @@
 // graceful degradation (never an exception).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { MAX_DEPTH, type MimePart, scanMessage } from '../../../lib/mail/mime/structure';
+import { MAX_DEPTH, MAX_PARTS, type MimePart, scanMessage } from '../../../lib/mail/mime/structure';
 
 /** A message from readable text: LF becomes CRLF, as the driver serves it. */
 export function crlf(text: string): Buffer {
@@ -170,5 +170,13 @@ describe('MIME scanner', () => {
     assert.ok(root.parts.length < 10001);
     const last = root.parts.at(-1) as MimePart;
     assert.ok(last.body.end - last.body.start > 1000, 'the rest stays in the last part');
+  });
+
+  it('the empty parts that stand in for empty multiparts count towards MAX_PARTS', () => {
+    const empty = '--b\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n';
+    const message = Buffer.from(`Content-Type: multipart/mixed; boundary=b\r\n\r\n${empty.repeat(8000)}--b--\r\n`);
+    const count = (part: MimePart): number => 1 + part.parts.reduce((sum, child) => sum + count(child), 0);
+    // Before, each empty multiparts counted once but made two parts: 16,001 here.
+    assert.ok(count(scanMessage(message)) < MAX_PARTS + 10);
   });
 });
