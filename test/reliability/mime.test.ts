@@ -18,16 +18,18 @@ import { type CorpusMessage, WORD, type WordPlace, corpusMessages } from './mime
 import { type ReportedPart, decodable, reportedParts } from './mime-corpus/parts';
 import { Literal8, type Response, ResponseReader, type Value, fetchItems } from './mime-corpus/response';
 
+/** STRESS=1 makes the absurd messages 8 times larger (8 MB lines, 8,000 levels, 80,000 addresses). */
+const SCALE = process.env.STRESS ? 8 : 1;
 /** Longest wait for one response: longer means the server hangs. */
-const RESPONSE_TIMEOUT_MS = 30_000;
+const RESPONSE_TIMEOUT_MS = 30_000 * SCALE;
 /** The whole session must end by then, or the server is killed. */
-const SESSION_KILL_MS = 150_000;
+const SESSION_KILL_MS = 150_000 * SCALE;
 /** Longest FETCH command line the test builds (the server accepts 64 KB). */
 const COMMAND_BUDGET = 16_000;
 /** Peak memory the server may reach on this corpus. */
 const PEAK_RSS_LIMIT_KB = 512 * 1024;
 
-const corpus = corpusMessages();
+const corpus = corpusMessages(SCALE);
 const homes: MailHome[] = [];
 after(() => {
   for (const home of homes) home.remove();
@@ -87,6 +89,9 @@ class Tally {
   fetchItems = 0;
   responseBytes = 0;
   unknownCte = 0;
+  parts = 0;
+  mostParts = 0;
+  deepest = 0;
 
   fail(message: CorpusMessage, what: string): void {
     this.failures.push(`${message.name}: ${what}`);
@@ -153,7 +158,7 @@ async function exercise(session: ImapSession, tally: Tally, message: CorpusMessa
     return;
   }
 
-  const whole = await fetch(session, tally, message, seq, '(BODY.PEEK[] BODY.PEEK[HEADER] BODY.PEEK[TEXT] BODY.PEEK[HEADER.FIELDS (FROM TO SUBJECT DATE X-MARKER)] BODY.PEEK[HEADER.FIELDS.NOT (SUBJECT)] BINARY.PEEK[] BINARY.SIZE[])');
+  const whole = await fetch(session, tally, message, seq, '(BODY.PEEK[] BODY.PEEK[HEADER] BODY.PEEK[TEXT] BODY.PEEK[HEADER.FIELDS (FROM TO SUBJECT DATE X-MARKER)] BODY.PEEK[HEADER.FIELDS.NOT (SUBJECT)] BINARY.PEEK[] BINARY.SIZE[] BODY.PEEK[]<3.50> RFC822.HEADER)');
   if (whole !== undefined) {
     const all = dataOf(whole.get('BODY[]'));
     if (all === undefined || !all.equals(withoutNul(expected))) tally.fail(message, 'BODY[] differs from the stored message');
@@ -161,6 +166,8 @@ async function exercise(session: ImapSession, tally: Tally, message: CorpusMessa
     const text = dataOf(whole.get('BODY[TEXT]')) ?? Buffer.alloc(0);
     if (all !== undefined && !Buffer.concat([header, text]).equals(all)) tally.fail(message, 'BODY[HEADER] + BODY[TEXT] is not BODY[]');
     if (!dataOf(whole.get('BINARY[]'))?.equals(expected)) tally.fail(message, 'BINARY[] differs from the stored message');
+    if (!dataOf(whole.get('BODY[]<3>'))?.equals(withoutNul(expected.subarray(3, 53)))) tally.fail(message, 'BODY[]<3.50> is not bytes 3 to 53');
+    if (!dataOf(whole.get('RFC822.HEADER'))?.equals(header)) tally.fail(message, 'RFC822.HEADER differs from BODY[HEADER]');
   }
 
   let parts: ReportedPart[];
@@ -170,6 +177,9 @@ async function exercise(session: ImapSession, tally: Tally, message: CorpusMessa
     tally.fail(message, `BODYSTRUCTURE: ${(error as Error).message}`);
     return;
   }
+  tally.parts += parts.length;
+  tally.mostParts = Math.max(tally.mostParts, parts.length);
+  tally.deepest = Math.max(tally.deepest, ...parts.map((part) => part.path.length));
   const answers = await fetchBatched(session, tally, message, seq, parts.flatMap(sectionItems));
   for (const part of parts) {
     const p = part.path.join('.');
@@ -239,12 +249,17 @@ describe('malformed mail', () => {
       const accented = Buffer.from('grüße');
       await search(session, tally, Buffer.concat([Buffer.from(`SEARCH CHARSET UTF-8 SUBJECT {${accented.length}+}\r\n`), accented]), String(corpus.findIndex((message) => message.name === 'raw UTF-8 header') + 1));
       await search(session, tally, 'SEARCH OR SENTBEFORE 1-Jan-2000 SENTSINCE 1-Jan-2100', undefined);
+      // Sorting and threading read the same garbage subjects, dates and message ids.
+      await search(session, tally, 'SORT (SUBJECT FROM DATE CC) UTF-8 ALL', undefined);
+      await search(session, tally, 'THREAD REFERENCES UTF-8 ALL', undefined);
+      await search(session, tally, 'THREAD ORDEREDSUBJECT UTF-8 ALL', undefined);
 
       const peakKb = peakRssKb(child.pid as number);
       assert.equal((await session.run('LOGOUT')).done.status, 'OK');
       const [code, signal] = await exited;
       report(t, `messages in corpus: ${corpus.length} (${toMbox(corpus).length} bytes of mbox)`);
       report(t, `IMAP commands: ${session.commands}; FETCH items served: ${tally.fetchItems}; response bytes: ${tally.responseBytes}`);
+      report(t, `part numbers fetched: ${tally.parts} (most in one message: ${tally.mostParts}; deepest: ${tally.deepest} levels)`);
       report(t, `BINARY answers NO [UNKNOWN-CTE] checked: ${tally.unknownCte}`);
       report(t, `failures: ${tally.failures.length}`);
       report(t, `imapd peak RSS (VmHWM): ${Math.round(peakKb / 1024)} MB`);

@@ -140,7 +140,7 @@ class Parser {
     for (;;) {
       values.push(this.value());
       if (this.atLineEnd()) break;
-      this.expect(' ');
+      if (!this.listFollowsList(values)) this.expect(' ');
     }
     this.endOfResponse();
     return { tag, values, bytes: this.data.length };
@@ -177,14 +177,17 @@ class Parser {
     this.at += 1;
     const items: Value[] = [];
     while (this.data[this.at] !== 0x29) {
-      // The bodies of a multipart follow each other with no space (body-type-mpart).
-      const nextBody = Array.isArray(items.at(-1)) && this.data[this.at] === 0x28;
-      if (items.length > 0 && !nextBody) this.expect(' ');
+      if (items.length > 0 && !this.listFollowsList(items)) this.expect(' ');
       if (this.at >= this.data.length || this.atLineEnd()) this.fail('unbalanced parenthesis');
       items.push(this.value());
     }
     this.at += 1;
     return items;
+  }
+
+  /** The bodies of a multipart (body-type-mpart) and THREAD's thread lists follow each other with no space. */
+  private listFollowsList(values: readonly Value[]): boolean {
+    return Array.isArray(values.at(-1)) && this.data[this.at] === 0x28;
   }
 
   private quoted(): Buffer {
