@@ -4,7 +4,10 @@
 // the two agree on everything but a few special letters.
 
 export function foldCase(text: string): string {
-  // Pure ASCII (the common case) needs no normalisation.
-  return /^[\x00-\x7f]*$/.test(text) ? text.toLowerCase() : text.toLowerCase().normalize('NFKD');
+  // Pure ASCII (the common case) needs no normalisation. Its UTF-8 length
+  // equals its length exactly when every character is ASCII; the native
+  // count is several times faster than a regular expression over the text.
+  const ascii = Buffer.byteLength(text, 'utf8') === text.length;
+  return ascii ? text.toLowerCase() : text.toLowerCase().normalize('NFKD');
 }
 

@@ -1,0 +1,166 @@
+// One server process spawned the way inetd would (fd 0/1 the connection,
+// here a pair of pipes) with fd 2 on a separate pipe, so that anything the
+// server writes there is seen. The fuzz client writes to it, watches its
+// output grow, and waits for it to exit under a hang timer.
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { binPath } from '../../helpers/paths';
+
+export type Program = 'imapd' | 'ipop3d' | 'ipop2d';
+
+/** How long a server may go without a byte of output while it owes the client something. */
+export const HANG_MS = 10_000;
+/** No session may live longer than this, whatever it does. */
+const LIFETIME_MS = 120_000;
+
+export interface LaunchOptions {
+  readonly program: Program;
+  readonly configPath: string;
+  /** Run as this uid/gid (imapd then greets PREAUTH); as root otherwise, as inetd does. */
+  readonly identity?: { readonly uid: number; readonly gid: number };
+}
+
+export interface Ending {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  /** The hang timer fired and the process was killed. */
+  readonly hung: boolean;
+}
+
+export class LiveServer {
+  private readonly child: ChildProcessWithoutNullStreams;
+  private readonly chunks: Buffer[] = [];
+  private outputLength = 0;
+  private flat: Buffer | undefined = Buffer.alloc(0);
+  private readonly errors: Buffer[] = [];
+  private waiters: Array<() => void> = [];
+  private inputOpen = true;
+  private exited: Ending | undefined;
+  private hung = false;
+  private readonly exit: Promise<Ending>;
+  private readonly lifetime: NodeJS.Timeout;
+
+  constructor(options: LaunchOptions) {
+    this.child = spawn(binPath(options.program), [], {
+      env: { PATH: process.env.PATH, IMAPD_CONFIG: options.configPath },
+      stdio: 'pipe',
+      cwd: '/',
+      ...(options.identity ?? {}),
+    });
+    this.child.stdout.on('data', (chunk: Buffer) => {
+      this.chunks.push(chunk);
+      this.outputLength += chunk.length;
+      this.flat = undefined;
+      this.notify();
+    });
+    this.child.stderr.on('data', (chunk: Buffer) => this.errors.push(chunk));
+    this.child.stdin.on('error', () => this.closeInput());
+    this.child.stdin.on('close', () => this.closeInput());
+    this.lifetime = setTimeout(() => this.kill(), LIFETIME_MS);
+    this.exit = new Promise((resolve) => {
+      this.child.once('error', () => undefined);
+      this.child.once('close', (code, signal) => {
+        clearTimeout(this.lifetime);
+        this.exited = { code, signal, hung: this.hung };
+        this.notify();
+        resolve(this.exited);
+      });
+    });
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  /** Everything the server wrote to fd 1 so far. */
+  get output(): Buffer {
+    if (this.flat === undefined) this.flat = Buffer.concat(this.chunks, this.outputLength);
+    return this.flat;
+  }
+
+  get outputSize(): number {
+    return this.outputLength;
+  }
+
+  /** Everything the server wrote to fd 2. */
+  get stderr(): Buffer {
+    return Buffer.concat(this.errors);
+  }
+
+  get alive(): boolean {
+    return this.exited === undefined;
+  }
+
+  get accepting(): boolean {
+    return this.inputOpen && this.alive;
+  }
+
+  /** Writes bytes, waiting while the pipe is full; a server that stopped reading ends the writing. */
+  async write(data: Buffer): Promise<void> {
+    if (!this.accepting || data.length === 0) return;
+    if (this.child.stdin.write(data)) return;
+    await new Promise<void>((resolve) => {
+      const done = (): void => {
+        this.child.stdin.off('drain', done);
+        this.child.stdin.off('close', done);
+        clearInterval(poll);
+        resolve();
+      };
+      // The server may exit without reading; the pipe then closes.
+      const poll = setInterval(() => !this.alive && done(), 50);
+      this.child.stdin.once('drain', done);
+      this.child.stdin.once('close', done);
+    });
+  }
+
+  /**
+   * Waits until `ready()` holds, the server exits, or it stays silent for
+   * `silenceMs`; returns false only in that last case.
+   */
+  async waitFor(ready: () => boolean, silenceMs: number): Promise<boolean> {
+    let seen = this.outputLength;
+    let deadline = Date.now() + silenceMs;
+    for (;;) {
+      if (ready() || !this.alive) return true;
+      if (this.outputLength !== seen) {
+        seen = this.outputLength;
+        deadline = Date.now() + silenceMs;
+      }
+      const left = deadline - Date.now();
+      if (left <= 0) return false;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(wake, left);
+        function wake(): void {
+          clearTimeout(timer);
+          resolve();
+        }
+        this.waiters.push(wake);
+      });
+    }
+  }
+
+  /** Closes the client's side and waits for the process; kills it when it hangs. */
+  async finish(): Promise<Ending> {
+    this.closeInput();
+    this.child.stdin.end();
+    const exited = await this.waitFor(() => false, HANG_MS);
+    if (!exited) {
+      this.hung = true;
+      this.kill();
+    }
+    return this.exit;
+  }
+
+  kill(): void {
+    if (this.alive) this.child.kill('SIGKILL');
+  }
+
+  private closeInput(): void {
+    this.inputOpen = false;
+  }
+
+  private notify(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const wake of waiters) wake();
+  }
+}
