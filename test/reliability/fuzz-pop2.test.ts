@@ -5,12 +5,9 @@
 // Every line must get one well-formed answer (RETR: exactly the announced
 // octets), the process must end without a crash, a hang or a byte on fd 2,
 // and the folders must keep every message not deleted.
-// STRESS=1 runs the long campaign.
-import assert from 'node:assert/strict';
+// STRESS=1 runs the long campaign (see fuzz-imap.test.ts for the FUZZ_ variables).
 import { describe, it } from 'node:test';
-import { requireRoot } from '../helpers/require';
-import { ensureTestUsers } from '../helpers/users';
-import { describeFailure, runCampaign, sessionCount, summary } from './fuzz/campaign';
+import { checkCampaign, sessionCount } from './fuzz/campaign';
 import { PAM_USER, VIRTUAL_USER } from './fuzz/mail-area';
 import { pop2Plan } from './fuzz/pop-plans';
 import { runPop2Session } from './fuzz/pop2-session';
@@ -18,19 +15,6 @@ import { runPop2Session } from './fuzz/pop2-session';
 const SESSIONS = sessionCount(300, 15000);
 
 describe('ipop2d protocol fuzzing', () => {
-  it(`answers ${SESSIONS} hostile sessions cleanly and keeps the mail`, { timeout: 6 * 3600_000 }, async (t) => {
-    if (!requireRoot(t)) return;
-    ensureTestUsers();
-    const report = await runCampaign({
-      name: 'pop2',
-      sessions: SESSIONS,
-      concurrency: 3,
-      users: [VIRTUAL_USER, PAM_USER],
-      plan: (random) => pop2Plan(random, true),
-      run: runPop2Session,
-    });
-    t.diagnostic(summary('POP2', report));
-    const shown = report.failures.slice(0, 5).map((failure) => describeFailure('pop2', report.seed, failure));
-    assert.equal(report.failures.length, 0, `${report.failures.length} failing sessions:\n${shown.join('\n')}`);
-  });
+  it(`answers ${SESSIONS} hostile sessions cleanly and keeps the mail`, { timeout: 6 * 3600_000 }, (t) =>
+    checkCampaign(t, 'POP2', { name: 'pop2', sessions: SESSIONS, concurrency: 3, users: [VIRTUAL_USER, PAM_USER], plan: (random) => pop2Plan(random, true), run: runPop2Session }));
 });

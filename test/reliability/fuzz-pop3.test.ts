@@ -4,12 +4,9 @@
 // UW password file (USER/PASS, APOP, AUTH) or PAM. Every line must get one
 // well-formed answer, the process must end without a crash, a hang or a
 // byte on fd 2, and the maildrop must keep every message not deleted.
-// STRESS=1 runs the long campaign.
-import assert from 'node:assert/strict';
+// STRESS=1 runs the long campaign (see fuzz-imap.test.ts for the FUZZ_ variables).
 import { describe, it } from 'node:test';
-import { requireRoot } from '../helpers/require';
-import { ensureTestUsers } from '../helpers/users';
-import { describeFailure, runCampaign, sessionCount, summary } from './fuzz/campaign';
+import { checkCampaign, sessionCount } from './fuzz/campaign';
 import { PAM_USER, VIRTUAL_USER } from './fuzz/mail-area';
 import { pop3Plan } from './fuzz/pop-plans';
 import { runPop3Session } from './fuzz/pop3-session';
@@ -17,19 +14,6 @@ import { runPop3Session } from './fuzz/pop3-session';
 const SESSIONS = sessionCount(400, 25000);
 
 describe('ipop3d protocol fuzzing', () => {
-  it(`answers ${SESSIONS} hostile sessions cleanly and keeps the mail`, { timeout: 6 * 3600_000 }, async (t) => {
-    if (!requireRoot(t)) return;
-    ensureTestUsers();
-    const report = await runCampaign({
-      name: 'pop3',
-      sessions: SESSIONS,
-      concurrency: 3,
-      users: [VIRTUAL_USER, PAM_USER],
-      plan: (random) => pop3Plan(random, true),
-      run: runPop3Session,
-    });
-    t.diagnostic(summary('POP3', report));
-    const shown = report.failures.slice(0, 5).map((failure) => describeFailure('pop3', report.seed, failure));
-    assert.equal(report.failures.length, 0, `${report.failures.length} failing sessions:\n${shown.join('\n')}`);
-  });
+  it(`answers ${SESSIONS} hostile sessions cleanly and keeps the mail`, { timeout: 6 * 3600_000 }, (t) =>
+    checkCampaign(t, 'POP3', { name: 'pop3', sessions: SESSIONS, concurrency: 3, users: [VIRTUAL_USER, PAM_USER], plan: (random) => pop3Plan(random, true), run: runPop3Session }));
 });

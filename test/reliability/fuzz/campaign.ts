@@ -3,11 +3,15 @@
 // always the same bytes, so a failure is replayed with FUZZ_SEED=S
 // FUZZ_ONLY=i. Collects the counts and the failures, with the session's
 // bytes, and checks the servers' syslog lines at the end.
+import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { TestContext } from 'node:test';
 import { Random } from '../../../bench/random';
 import { closeLog } from '../../../lib/log/syslog';
+import { requireRoot } from '../../helpers/require';
 import { SyslogListener } from '../../helpers/syslog';
+import { ensureTestUsers } from '../../helpers/users';
 import { FuzzArea } from './mail-area';
 import { count, type Outcome, type SessionRunner, type Worker } from './outcome';
 
@@ -145,4 +149,14 @@ export function describeFailure(name: string, seed: number, failure: Failure): s
     `  input (${failure.input.length} bytes, all in ${failure.file}.in): ${JSON.stringify(input.length > 1200 ? `${input.slice(0, 1200)}...` : input)}`,
     `  output (${failure.output.length} bytes, in ${failure.file}.out), tail: ${JSON.stringify(output.slice(-800))}`,
   ].join('\n');
+}
+
+/** The body of a fuzz test: run the campaign (as root, with the PAM test user), print its figures, fail on any failure. */
+export async function checkCampaign<P>(t: TestContext, title: string, options: CampaignOptions<P>): Promise<void> {
+  if (!requireRoot(t)) return;
+  ensureTestUsers();
+  const report = await runCampaign(options);
+  t.diagnostic(summary(title, report));
+  const shown = report.failures.slice(0, 5).map((failure) => describeFailure(options.name, report.seed, failure));
+  assert.equal(report.failures.length, 0, `${report.failures.length} failing sessions:\n${shown.join('\n')}`);
 }

@@ -5,67 +5,32 @@
 // says goodbye, and "-" refuses and ends the session. Each line read gets
 // exactly one of those answers.
 import type { Random } from '../../../bench/random';
-import { LiveServer } from './live';
-import { LineClient, serverLines, unprintable, withoutEnding } from './line-client';
-import { PAM_USER, VIRTUAL_USER } from './mail-area';
-import { count, endingProblems, mailboxProblems, permissionsFor, type Outcome, type Worker } from './outcome';
+import { LineClient, unprintable, withoutEnding } from './line-client';
+import { runLineSession, type LineProtocol, type LineState } from './line-session';
+import { count, type Outcome, type Worker } from './outcome';
 import type { PopPlan } from './pop-plans';
 
-const REMOVAL = /\bACKD\b/;
-const NEVER = /$^/;
 const ANSWER = /^(\+|-|#\d+|=\d+)( .*)?$/;
 
-interface Pop2Client {
-  readonly problems: string[];
-  readonly responses: Record<string, number>;
-  sent: string;
-  lines: number;
-  ended: boolean;
-  /** A last line without its LF was sent before the hangup. */
-  partial: boolean;
+interface Pop2Client extends LineState {
   /** The octets the last "=n" announced while a message is pending RETR, else undefined. */
   announced: number | undefined;
 }
 
-export async function runPop2Session(worker: Worker, plan: PopPlan, random: Random): Promise<Outcome> {
-  const users = plan.login === 'pam' ? [PAM_USER] : [VIRTUAL_USER];
-  worker.area.restore('small', users);
-  const server = new LiveServer({ program: 'ipop2d', configPath: worker.area.configPath });
-  const client = new LineClient(server);
-  const state: Pop2Client = { problems: [], responses: {}, sent: '', lines: 0, ended: false, partial: false, announced: undefined };
-  try {
-    await converse(client, server, plan, random, state);
-  } finally {
-    const ending = await server.finish();
-    state.problems.push(...endingProblems(server, ending));
-  }
-  // A last line cut off by the hangup may still be refused (an over-long one is, at the end of input).
-  if (state.partial && client.unread > 0) {
-    const last = await client.line();
-    if (typeof last !== 'string' || !/^- [\x20-\x7e]*$/.test(last)) state.problems.push(`malformed answer to the unfinished last line: ${JSON.stringify(last)}`);
-  }
-  if (client.unread > 0) state.problems.push(`${client.unread} bytes of output that answer nothing: ${JSON.stringify(server.output.toString('latin1').slice(-200))}`);
-  if (state.ended) count(state.responses, 'closed');
-  state.problems.push(...(await mailboxProblems(worker, users, 'small', permissionsFor(state.sent, REMOVAL, NEVER))));
-  return {
-    problems: state.problems,
-    input: Buffer.from(state.sent, 'latin1'),
-    output: server.output,
-    pid: server.pid,
-    commands: state.lines,
-    responses: state.responses,
-    closedByServer: state.ended,
-    label: `pop2 ${plan.kind} ${plan.login} [${plan.mutations.join(',')}]`,
-  };
+const POP2: LineProtocol<Pop2Client> = {
+  program: 'ipop2d',
+  greeting: /^\+ POP2 /,
+  removal: /\bACKD\b/,
+  lastRefusal: /^- [\x20-\x7e]*$/,
+  initial: () => ({ problems: [], responses: {}, sent: '', lines: 0, ended: false, announced: undefined }),
+  converse,
+};
+
+export function runPop2Session(worker: Worker, plan: PopPlan, random: Random): Promise<Outcome> {
+  return runLineSession(POP2, worker, plan, random);
 }
 
-async function converse(client: LineClient, server: LiveServer, plan: PopPlan, random: Random, state: Pop2Client): Promise<void> {
-  const greeting = await client.line();
-  if (typeof greeting !== 'string' || !/^\+ POP2 /.test(greeting)) {
-    state.problems.push(`bad greeting ${JSON.stringify(greeting)}`);
-    return;
-  }
-  const { lines, partial } = serverLines(plan.text);
+async function converse(client: LineClient, _greeting: string, lines: readonly string[], random: Random, state: Pop2Client): Promise<void> {
   for (const line of lines) {
     state.sent += line;
     state.lines += 1;
@@ -74,11 +39,6 @@ async function converse(client: LineClient, server: LiveServer, plan: PopPlan, r
       state.ended = true;
       return;
     }
-  }
-  if (partial !== '' && server.accepting) {
-    state.sent += partial;
-    state.partial = true;
-    await client.send(random, partial);
   }
 }
 

@@ -6,77 +6,42 @@
 import type { Random } from '../../../bench/random';
 import { parseCommandLine } from '../../../lib/pop3/wire';
 import { apopDigest } from '../../protocol/pop3/pop-home';
-import { LiveServer } from './live';
-import { LineClient, serverLines, unprintable, withoutEnding, type Read } from './line-client';
-import { PAM_USER, VIRTUAL_PASSWORD, VIRTUAL_USER } from './mail-area';
-import { count, endingProblems, mailboxProblems, permissionsFor, type Outcome, type Worker } from './outcome';
+import { LineClient, unprintable, withoutEnding, type Read } from './line-client';
+import { runLineSession, type LineProtocol, type LineState } from './line-session';
+import { VIRTUAL_PASSWORD } from './mail-area';
+import { count, type Outcome, type Worker } from './outcome';
 import type { PopPlan } from './pop-plans';
 
-const REMOVAL = /\bDELE\b/;
-const NEVER = /$^/;
 const STATUS = /^(\+OK|-ERR)( [\x20-\x7e]*)?$/;
 const CHALLENGE = /^\+ [A-Za-z0-9+/=]*$/;
 const MULTI_ALWAYS = new Set(['RETR', 'TOP', 'CAPA']);
 const MULTI_WITHOUT_ARGUMENT = new Set(['LIST', 'UIDL', 'AUTH']);
 
-interface Exchange {
-  readonly problems: string[];
-  readonly responses: Record<string, number>;
-  sent: string;
-  lines: number;
-  /** The server ended the session (after its last answer). */
-  ended: boolean;
+interface Exchange extends LineState {
   /** The last status line, which may have announced the end. */
   last: string;
-  /** A last line without its LF was sent before the hangup. */
-  partial: boolean;
 }
 
-export async function runPop3Session(worker: Worker, plan: PopPlan, random: Random): Promise<Outcome> {
-  const users = plan.login === 'pam' ? [PAM_USER] : [VIRTUAL_USER];
-  worker.area.restore('small', users);
-  const server = new LiveServer({ program: 'ipop3d', configPath: worker.area.configPath });
-  const client = new LineClient(server);
-  const exchange: Exchange = { problems: [], responses: {}, sent: '', lines: 0, ended: false, last: '', partial: false };
-  try {
-    await converse(client, server, plan, random, exchange);
-  } finally {
-    const ending = await server.finish();
-    exchange.problems.push(...endingProblems(server, ending));
-  }
-  // A last line cut off by the hangup may still be refused (an over-long one is, at the end of input).
-  if (exchange.partial && client.unread > 0) {
-    const last = await client.line();
-    if (typeof last !== 'string' || !STATUS.test(last)) exchange.problems.push(`malformed answer to the unfinished last line: ${JSON.stringify(last)}`);
-  }
-  if (client.unread > 0) exchange.problems.push(`${client.unread} bytes of output that answer nothing: ${JSON.stringify(server.output.toString('latin1').slice(-200))}`);
-  if (exchange.ended) count(exchange.responses, 'closed');
-  exchange.problems.push(...(await mailboxProblems(worker, users, 'small', permissionsFor(exchange.sent, REMOVAL, NEVER))));
-  return {
-    problems: exchange.problems,
-    input: Buffer.from(exchange.sent, 'latin1'),
-    output: server.output,
-    pid: server.pid,
-    commands: exchange.lines,
-    responses: exchange.responses,
-    closedByServer: exchange.ended,
-    label: `pop3 ${plan.kind} ${plan.login} [${plan.mutations.join(',')}]`,
-  };
+const POP3: LineProtocol<Exchange> = {
+  program: 'ipop3d',
+  greeting: /^\+OK /,
+  removal: /\bDELE\b/,
+  lastRefusal: /^-ERR [\x20-\x7e]*$/,
+  initial: () => ({ problems: [], responses: {}, sent: '', lines: 0, ended: false, last: '' }),
+  converse,
+};
+
+export function runPop3Session(worker: Worker, plan: PopPlan, random: Random): Promise<Outcome> {
+  return runLineSession(POP3, worker, plan, random);
 }
 
-async function converse(client: LineClient, server: LiveServer, plan: PopPlan, random: Random, exchange: Exchange): Promise<void> {
-  const greeting = await client.line();
-  if (typeof greeting !== 'string' || !/^\+OK /.test(greeting)) {
-    exchange.problems.push(`bad greeting ${JSON.stringify(greeting)}`);
-    return;
-  }
-  const text = plan.text.replace(/\{apop\}/g, apopDigest(greeting, VIRTUAL_PASSWORD));
-  const { lines, partial } = serverLines(text);
+async function converse(client: LineClient, greeting: string, lines: readonly string[], random: Random, exchange: Exchange): Promise<void> {
+  const digest = apopDigest(greeting, VIRTUAL_PASSWORD);
   let inSasl = false;
   let next = 0;
   while (next < lines.length) {
     // Usually one line at a time; sometimes a pipelined batch (RFC 2449), answered in order.
-    const batch = lines.slice(next, next + (random.chance(0.8) ? 1 : random.int(2, 5)));
+    const batch = lines.slice(next, next + (random.chance(0.8) ? 1 : random.int(2, 5))).map((line) => line.replace(/\{apop\}/g, digest));
     next += batch.length;
     const joined = batch.join('');
     exchange.sent += joined;
@@ -90,11 +55,6 @@ async function converse(client: LineClient, server: LiveServer, plan: PopPlan, r
       }
       inSasl = answer === 'challenge';
     }
-  }
-  if (partial !== '' && server.accepting) {
-    exchange.sent += partial;
-    exchange.partial = true;
-    await client.send(random, partial);
   }
 }
 
