@@ -19,27 +19,53 @@ function adopt(parent: Node, child: Node): void {
   parent.children.push(child);
 }
 
+/**
+ * Whether linking `of` below `candidate` would make a loop. A node without
+ * children is nobody's ancestor but its own, which keeps a long References
+ * chain linear (each walk up the chain made it quadratic).
+ */
 function isAncestor(candidate: Node, of: Node): boolean {
+  if (candidate.children.length === 0) return candidate === of;
   for (let at: Node | undefined = of; at !== undefined; at = at.parent) if (at === candidate) return true;
   return false;
 }
 
-/** `(1 2)(3 (4)(5))`: each root a thread-list; single children inline, several nested. */
-export function formatThreads(roots: readonly Node[]): string {
-  return roots.map((root) => `(${members(root)})`).join('');
+/**
+ * Every node below `roots`, parents before children. Threads can be as deep
+ * as a References header is long, so the tree is walked without recursion.
+ */
+function descendants(roots: readonly Node[]): Node[] {
+  const order: Node[] = [];
+  const stack = [...roots].reverse();
+  for (let at = stack.pop(); at !== undefined; at = stack.pop()) {
+    order.push(at);
+    for (let index = at.children.length - 1; index >= 0; index--) stack.push(at.children[index] as Node);
+  }
+  return order;
 }
 
-function members(start: Node): string {
-  const numbers: number[] = [];
-  let at = start;
-  for (;;) {
-    if (at.message !== undefined) numbers.push(at.message.seq);
-    if (at.children.length !== 1) break;
-    at = at.children[0] as Node;
+/** `(1 2)(3 (4)(5))`: each root a thread-list; single children inline, several nested. */
+export function formatThreads(roots: readonly Node[]): string {
+  const out: string[] = [];
+  // Work left to do, last first: a node to write as "(members)", or text.
+  const work: Array<Node | string> = [...roots].reverse();
+  for (let next = work.pop(); next !== undefined; next = work.pop()) {
+    if (typeof next === 'string') {
+      out.push(next);
+      continue;
+    }
+    const numbers: number[] = [];
+    let at = next;
+    for (;;) {
+      if (at.message !== undefined) numbers.push(at.message.seq);
+      if (at.children.length !== 1) break;
+      at = at.children[0] as Node;
+    }
+    out.push(`(${numbers.join(' ')}${numbers.length > 0 && at.children.length > 0 ? ' ' : ''}`);
+    work.push(')');
+    for (let index = at.children.length - 1; index >= 0; index--) work.push(at.children[index] as Node);
   }
-  const nested = at.children.map((child) => `(${members(child)})`).join('');
-  if (numbers.length === 0) return nested;
-  return nested === '' ? numbers.join(' ') : `${numbers.join(' ')} ${nested}`;
+  return out.join('');
 }
 
 /** ORDEREDSUBJECT: one thread per base subject, the rest children of its first message. */
@@ -83,9 +109,14 @@ export function referencesThreads(messages: readonly MessageFacts[]): string {
     }
     all.push(own);
     let previous: Node | undefined;
+    // An id seen before in this header has had its chance to link: a header
+    // that repeats ids closing a loop made every repeat walk the thread.
+    const seen = new Set<string>();
     for (const id of message.references) {
       const reference = containerFor(id);
-      if (previous !== undefined && reference.parent === undefined && !isAncestor(reference, previous)) adopt(previous, reference);
+      const first = !seen.has(id);
+      seen.add(id);
+      if (first && previous !== undefined && reference.parent === undefined && !isAncestor(reference, previous)) adopt(previous, reference);
       previous = reference;
     }
     if (previous !== undefined && previous !== own && !isAncestor(own, previous)) adopt(previous, own);
@@ -98,36 +129,34 @@ export function referencesThreads(messages: readonly MessageFacts[]): string {
   const containers = new Set<Node>([...byId.values(), ...all]);
   let roots = [...containers].filter((each) => each.parent === undefined);
   // Step 4: prune dummies.
-  roots = prune(roots, true);
+  roots = prune(roots);
   // Step 5: sort the roots by sent date (a dummy by its first child's).
   for (const root of roots) root.children.sort(byNodeDate);
   roots.sort(byNodeDate);
   // Step 6: gather roots with the same base subject.
   roots = groupBySubject(roots);
   // Step 7: sort every level below the roots by sent date.
-  const sortBelow = (at: Node): void => {
-    at.children.sort(byNodeDate);
-    at.children.forEach(sortBelow);
-  };
-  roots.forEach(sortBelow);
+  for (const at of descendants(roots)) at.children.sort(byNodeDate);
   return formatThreads(roots);
 }
 
-function prune(nodes: readonly Node[], atRoot: boolean): Node[] {
-  const kept: Node[] = [];
-  for (const each of nodes) {
-    each.children = prune(each.children, false);
+/**
+ * Step 4: dummies without children go; below the roots a dummy is replaced by
+ * its children; a dummy root stays only when it has several. Children are
+ * pruned before their parents (the walk's order, reversed).
+ */
+function prune(roots: readonly Node[]): Node[] {
+  const order = descendants(roots);
+  for (let index = order.length - 1; index >= 0; index--) {
+    const each = order[index] as Node;
+    each.children = each.children.flatMap((child) => (child.message !== undefined ? [child] : child.children));
     for (const child of each.children) child.parent = each;
-    if (each.message !== undefined) kept.push(each);
-    else if (each.children.length === 0) continue;
-    else if (atRoot && each.children.length > 1) kept.push(each);
-    else
-      for (const child of each.children) {
-        child.parent = atRoot ? undefined : each.parent;
-        kept.push(child);
-      }
   }
-  return kept;
+  return roots.flatMap((root) => {
+    if (root.message !== undefined || root.children.length > 1) return [root];
+    for (const child of root.children) child.parent = undefined;
+    return root.children;
+  });
 }
 
 function firstMessage(at: Node): MessageFacts | undefined {

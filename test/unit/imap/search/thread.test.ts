@@ -32,6 +32,24 @@ describe('THREAD REFERENCES', () => {
     assert.equal(threads, '(1)(2)(3)');
   });
 
+  it('threads as deep as a long References header or reply chain, without running out of stack', () => {
+    const ids = Array.from({ length: 100000 }, (_, index) => `r${index}`);
+    assert.equal(referencesThreads([fact(1, 'x', 'own', ids)]), '(1)');
+    const chain = Array.from({ length: 50000 }, (_, index) => fact(index + 1, 'chain', `c${index}`, index > 0 ? [`c${index - 1}`] : []));
+    const text = referencesThreads(chain);
+    assert.ok(text.startsWith('(1 2 3 ') && text.endsWith(' 49999 50000)'));
+    const forked = [fact(1, 'f', 'f0'), ...Array.from({ length: 20000 }, (_, index) => fact(index + 2, 'f', `f${index + 1}`, [`f${(index >> 1) * 2}`]))];
+    assert.match(referencesThreads(forked), /^\(1 \(2\)\(3 \(4\)\(5 /);
+  });
+
+  it('ids repeated to close a loop again and again link only where they first appear', () => {
+    const chain = Array.from({ length: 20000 }, (_, index) => `x${index}`);
+    const pingPong = Array.from({ length: 40000 }, () => ['x0', 'x19999']).flat();
+    assert.equal(referencesThreads([fact(1, 'x', 'own', [...chain, ...pingPong])]), '(1)');
+    // The last reference is still the parent.
+    assert.equal(referencesThreads([fact(1, 'a', 'a'), fact(2, 'b', 'b'), fact(3, 'c', 'c', ['a', 'b', 'a'])]), '(1 (2)(3))');
+  });
+
   it('a dummy root with several children stays; with one it is replaced by the child', () => {
     assert.equal(referencesThreads([fact(1, 'u', 'x1', ['gone']), fact(2, 'v', 'x2', ['gone'])]), '((1)(2))');
     assert.equal(referencesThreads([fact(1, 'u', 'x1', ['gone'])]), '(1)');
