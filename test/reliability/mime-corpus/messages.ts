@@ -202,6 +202,12 @@ function cases(size: Sizes): Case[] {
       raw('From: <<<>>>\nSender: (unterminated comment x@example.org\nReply-To: "unterminated quote <x@example.org>\nTo: unbalanced <foo@example.org\nCc: group: a@example.org, b@example.org\nBcc: ;;;,,,@@@ <> <@> @:\nSubject: garbage addresses\nIn-Reply-To: <<<\nMessage-ID: >>>\n\nbody\n'),
     ],
     [`${number(size.count)} addresses`, manyAddresses(size.count)],
+    [`a References header of ${number(size.count)} ids`, raw('From: refs@example.org\nSubject: long thread\nMessage-ID: <refs@example.org>\nReferences:', Array.from({ length: size.count }, (_, index) => ` <r${index}@example.org>`).join('\n'), '\n\nbody\n')],
+    [
+      'References repeating ids that close a loop',
+      raw('From: loop@example.org\nSubject: Re: long thread\nMessage-ID: <loop@example.org>\nReferences:', Array.from({ length: size.count }, (_, index) => ` <r${index}@example.org>`).join(''), ` <r0@example.org> <r${size.count - 1}@example.org>`.repeat(size.count), '\n\nbody\n'),
+    ],
+    ['References and In-Reply-To naming the message itself', raw('From: self@example.org\nSubject: self\nMessage-ID: <refs@example.org>\nIn-Reply-To: <refs@example.org>\nReferences: <loop@example.org> <refs@example.org>\n\nbody\n')],
     ['garbage dates', raw('From: date@example.org\nDate: yesterday at noon\nDate: 99 Foo 99999 99:99:99 +9999\nSubject: garbage date\n\nbody\n')],
     ['a date with NUL and 8-bit bytes', raw('From: date2@example.org\nDate: Mon, 32 Jan 2024 25:61:61 \x00\xff\nSubject: bad date 2\n\nbody\n')],
     ['body lines starting with "From "', raw(HEAD('from lines'), '\nFrom here on\nFrom the start\n>From quoted\n')],
