@@ -19,16 +19,16 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { appendFileSync, chownSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, watch, writeFileSync, type FSWatcher } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { cachedMbox } from '../../bench/generate';
 import { Random } from '../../bench/random';
 import type { SystemAccount } from '../../lib/auth/passwd';
 import { sessionLockPath } from '../../lib/mail/lock/session';
 import { requireProgram, requireRoot } from '../helpers/require';
-import { TEST_PASSWORD, ensureTestUser } from '../helpers/users';
 import { scratch } from '../unit/mail/scratch';
 import { existsIn, fetchAll, logout, mailutilTotal, preauthSession, writeSuiteConfig, type ImapdSession } from './support/imapd';
+import { claimTestUser } from './support/claimed-user';
 import { readRawMailbox } from './support/raw-mbox';
 
 const STRESS = Boolean(process.env.STRESS);
@@ -239,13 +239,31 @@ function killPoint(places: Places): KillPoint {
   return 'between writes';
 }
 
-/** After the reopen: no journal, orphan, dot-lock or session lock left, and the files read the same without lib/mail and with UW's mailutil. */
-function checkFiles(account: SystemAccount, places: Places, now: Contents, rawOriginals: Map<string, number>): void {
+/**
+ * A kill between creating the dot-lock's hitching post and removing it
+ * leaves the post behind: not a lock (nothing honours it), but litter.
+ * Counts and removes them.
+ */
+function sweepHitchingPosts(place: Place): number {
+  const directory = dirname(place.path);
+  const posts = readdirSync(directory).filter((name) => name.startsWith(`${basename(place.path)}.lock.`));
+  for (const name of posts) rmSync(join(directory, name));
+  return posts.length;
+}
+
+/**
+ * After the reopen: no journal, dot-lock or session lock left, and the files
+ * read the same without lib/mail and with UW's mailutil. Returns the number
+ * of hitching posts found.
+ */
+function checkFiles(account: SystemAccount, places: Places, now: Contents, rawOriginals: Map<string, number>): number {
   assert.deepEqual(journalsIn(places), [], 'every journal was applied and removed');
+  let posts = 0;
   for (const place of [places.source, places.moved]) {
     assert.equal(existsSync(`${place.path}.lock`), false, `no dot-lock left on ${place.name}`);
     const stats = statSync(place.path);
     assert.equal(existsSync(sessionLockPath(stats.dev, stats.ino)), false, `no session lock left on ${place.name}`);
+    posts += sweepHitchingPosts(place);
   }
   const raw = readRawMailbox(readFileSync(places.source.path));
   assert.deepEqual(
@@ -255,12 +273,14 @@ function checkFiles(account: SystemAccount, places: Places, now: Contents, rawOr
   );
   assert.equal(mailutilTotal(account, places.source.name), now.source.size, `mailutil reads ${places.source.name}`);
   if (now.moved.size > 0) assert.equal(mailutilTotal(account, places.moved.name), now.moved.size, `mailutil reads ${places.moved.name}`);
+  return posts;
 }
 
 interface Tally {
   expunged: number;
   moved: number;
   inBoth: number;
+  hitchingPosts: number;
 }
 
 /** Nothing lost, nothing new, nothing resurrected: only targeted messages may leave the mailbox. */
@@ -290,7 +310,8 @@ function checkTransition(before: Contents, now: Contents, targets: Targets, tall
 describe('kill -9 of imapd during rewrites of a large mailbox', () => {
   it(`loses and duplicates nothing over ${SERVER_TRIALS} trials`, async (t) => {
     if (!requireRoot(t) || !requireProgram(t, '/usr/bin/mailutil', 'uw-mailutils') || !requireProgram(t, '/usr/bin/mlock', 'mlock')) return;
-    const account = ensureTestUser(CRASH_USER, { password: TEST_PASSWORD });
+    const claim = await claimTestUser(CRASH_USER);
+    const account = claim.account;
     const area = join(account.home, 'crash');
     const config = join(account.home, 'crash-imapd.cf');
     const cleanUp = (): void => {
@@ -309,7 +330,7 @@ describe('kill -9 of imapd during rewrites of a large mailbox', () => {
       assert.equal(rawOriginals.size, GENERATED.count, 'the generated messages are all different');
       let originals = new Map<string, number>();
       const points = new Map<KillPoint, number>();
-      const tally: Tally = { expunged: 0, moved: 0, inBoth: 0 };
+      const tally: Tally = { expunged: 0, moved: 0, inBoth: 0, hitchingPosts: 0 };
       let verified = 0;
       let before: Contents = { source: new Map(), moved: new Set() };
       let targets: Targets = { expunge: new Set(), move: new Set() };
@@ -341,10 +362,10 @@ describe('kill -9 of imapd during rewrites of a large mailbox', () => {
         const point = killPoint(places);
         points.set(point, (points.get(point) ?? 0) + 1);
         const now = await contentsNow(account, config, places, originals, 'SELECT').catch((error: Error) => {
-          throw new Error(`trial ${trial} on ${places.source.name}, killed ${point} (${kill.trigger()}): ${error.message}`, { cause: error });
+          throw new Error(`trial ${trial} on ${places.source.name} (file there: ${existsSync(places.source.path)}), killed ${point} (${kill.trigger()}): ${error.message}`, { cause: error });
         });
         checkTransition(before, now, targets, tally, trial);
-        checkFiles(account, places, now, rawOriginals);
+        tally.hitchingPosts += checkFiles(account, places, now, rawOriginals);
         verified += now.source.size + now.moved.size;
         before = now;
       }
@@ -352,10 +373,12 @@ describe('kill -9 of imapd during rewrites of a large mailbox', () => {
       t.diagnostic(
         `${SERVER_TRIALS} trials on ${GENERATED.count} messages (${(statSync(original).size / 1e6).toFixed(0)} MB), folder and /var/mail INBOX; killed: ${kills}; ` +
           `${verified} messages verified byte for byte after the kills; ${tally.expunged} expunged and ${tally.moved} moved on purpose, ` +
-          `${tally.inBoth} moves cut between copy and expunge (message in both); 0 lost, 0 duplicated`,
+          `${tally.inBoth} moves cut between copy and expunge (message in both); 0 lost, 0 duplicated; no stale lock, ` +
+          `${tally.hitchingPosts} dot-lock hitching posts left by a kill`,
       );
     } finally {
       cleanUp();
+      claim.release();
     }
   });
 });

@@ -13,7 +13,7 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { Random } from '../../bench/random';
 import type { SystemAccount } from '../../lib/auth/passwd';
@@ -21,8 +21,8 @@ import { isMailError } from '../../lib/mail/errors';
 import { sessionLockPath } from '../../lib/mail/lock/session';
 import type { Mailbox } from '../../lib/mail/types';
 import { requireProgram, requireRoot } from '../helpers/require';
-import { TEST_PASSWORD, ensureTestUser } from '../helpers/users';
 import { message, scratch } from '../unit/mail/scratch';
+import { claimTestUser } from './support/claimed-user';
 import { existsIn, fetchAll, literalItems, logout, mailutilTotal, preauthSession, writeSuiteConfig, type ImapdSession } from './support/imapd';
 
 const STRESS = Boolean(process.env.STRESS);
@@ -80,14 +80,16 @@ interface RaceRecord {
   readOnlyRounds: number;
   moves: number;
   expungeCommands: number;
-  busy: number;
+  /** NO answers (a lock held too long by someone else), with their command. */
+  readonly busy: string[];
 }
+
+const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 const deliveryNumber = (header: Buffer): number => Number(/<delivery-(\d+)@race\.test>/.exec(header.toString('latin1'))?.[1] ?? 0);
 
 /** One client: SELECT INBOX, then NOOP, STORE, MOVE, EXPUNGE while read-write; CLOSE or UNSELECT so the other gets its turn. */
 async function raceSession(account: SystemAccount, config: string, record: RaceRecord, done: () => boolean, random: Random): Promise<void> {
-  const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
   let tag = 0;
   while (!done()) {
     const session = await preauthSession(account, config);
@@ -96,7 +98,7 @@ async function raceSession(account: SystemAccount, config: string, record: RaceR
       const status = responses.at(-1) ?? '';
       assert.match(status, /^r\d+ (OK|NO)/, `${command}: ${status}`);
       // A lock held by a slow delivery is an answer, not a failure.
-      if (/^r\d+ NO/.test(status)) record.busy++;
+      if (/^r\d+ NO/.test(status)) record.busy.push(`${command.split(' ')[0]}: ${status.replace(/^r\d+ /, '')}`);
       return responses;
     };
     for (let visit = 0; visit < 5 && !done(); visit++) {
@@ -107,7 +109,7 @@ async function raceSession(account: SystemAccount, config: string, record: RaceR
         await send('NOOP');
         if (!readWrite) {
           record.readOnlyRounds++;
-          await send('FETCH 1:* (FLAGS)');
+          await send('UID FETCH 1:* (FLAGS)');
           continue;
         }
         record.rounds++;
@@ -157,7 +159,8 @@ describe('procmail and dotlockfile delivering while imapd sessions work on INBOX
   it(`keeps every one of ${SERVER_DELIVERIES} deliveries`, async (t) => {
     if (!requireRoot(t) || !requireProgram(t, '/usr/bin/procmail', 'procmail') || !requireProgram(t, '/usr/bin/dotlockfile', 'liblockfile-bin')) return;
     if (!requireProgram(t, '/usr/bin/mlock', 'mlock') || !requireProgram(t, '/usr/bin/mailutil', 'uw-mailutils')) return;
-    const account = ensureTestUser(RACE_USER, { password: TEST_PASSWORD });
+    const claim = await claimTestUser(RACE_USER);
+    const account = claim.account;
     const inbox = `/var/mail/${account.name}`;
     const folders = join(account.home, 'race');
     const moved = join(account.home, MOVE_TARGET);
@@ -175,15 +178,29 @@ describe('procmail and dotlockfile delivering while imapd sessions work on INBOX
     for (const path of [folders, moved, inbox, procmailrc]) chownSync(path, account.uid, account.gid);
     writeSuiteConfig(config);
     try {
-      let next = 1;
+      // A spool file in use has its UIDs saved: a file without them that a
+      // read-write session rewrites is lost to a read-only one (lib/mail/README.md).
+      await deliverToSpool(account, 1);
+      const first = await preauthSession(account, config);
+      assert.match((await first.client.command('p', 'SELECT INBOX')).at(-1) ?? '', /^p OK \[READ-WRITE\]/);
+      assert.match((await first.client.command('p', 'STORE 1 +FLAGS (\\Seen)')).at(-1) ?? '', /^p OK/);
+      assert.match((await first.client.command('p', 'CHECK')).at(-1) ?? '', /^p OK/);
+      await logout(first);
+      assert.match(readFileSync(inbox, 'latin1'), /^X-IMAP(?:base)?: /m, 'INBOX has its UIDs saved');
+      let next = 2;
+      const spacing = new Random(99);
       const agents = Array.from({ length: AGENTS }, async () => {
-        while (next <= SERVER_DELIVERIES) await deliverToSpool(account, next++);
+        while (next <= SERVER_DELIVERIES) {
+          await deliverToSpool(account, next++);
+          // Mail arrives in bursts, not back to back for minutes: leave the sessions a chance at the lock.
+          await pause(spacing.int(0, 40));
+        }
       });
       let delivered = false;
       const deliveries = Promise.all(agents).then(() => {
         delivered = true;
       });
-      const record: RaceRecord = { moved: new Set(), marked: new Set(), rounds: 0, readOnlyRounds: 0, moves: 0, expungeCommands: 0, busy: 0 };
+      const record: RaceRecord = { moved: new Set(), marked: new Set(), rounds: 0, readOnlyRounds: 0, moves: 0, expungeCommands: 0, busy: [] };
       await Promise.all([deliveries, ...Array.from({ length: SESSIONS }, (_, n) => raceSession(account, config, record, () => delivered, new Random(n + 1)))]);
 
       const session = await preauthSession(account, config);
@@ -205,7 +222,13 @@ describe('procmail and dotlockfile delivering while imapd sessions work on INBOX
       }
       assert.equal(inInbox.length + inMoved.length + expunged, SERVER_DELIVERIES, 'nothing but the deliveries');
 
-      const stale = [`${inbox}.lock`, `${moved}.lock`];
+      // Dot-locks, hitching posts, liblockfile's temporary files (.lk…) and session locks.
+      const stale = [
+        ...readdirSync('/var/mail')
+          .map((name) => join('/var/mail', name))
+          .filter((path) => path.startsWith(`${inbox}.lock`) || (basename(path).startsWith('.lk') && statSync(path).uid === account.uid)),
+        ...readdirSync(folders).filter((name) => name.includes('.lock')).map((name) => join(folders, name)),
+      ];
       for (const path of [inbox, moved]) {
         const stats = statSync(path);
         stale.push(sessionLockPath(stats.dev, stats.ino));
@@ -217,11 +240,12 @@ describe('procmail and dotlockfile delivering while imapd sessions work on INBOX
       t.diagnostic(
         `${SERVER_DELIVERIES} deliveries (procmail -d and dotlockfile -m) to /var/mail while ${SESSIONS} imapd sessions worked: ${record.rounds} read-write rounds, ` +
           `${record.readOnlyRounds} read-only rounds, ${record.moves} MOVE commands (${record.moved.size} messages), ${record.expungeCommands} EXPUNGE commands ` +
-          `(${expunged} marked messages expunged by EXPUNGE or CLOSE), ${record.busy} NO answers (lock busy); ${inInbox.length} in INBOX, ${inMoved.length} moved; ` +
+          `(${expunged} marked messages expunged by EXPUNGE or CLOSE), ${record.busy.length} NO answers (${[...new Set(record.busy)].join('; ') || 'none'}); ${inInbox.length} in INBOX, ${inMoved.length} moved; ` +
           '0 lost, 0 duplicated, 0 stale locks',
       );
     } finally {
       cleanUp();
+      claim.release();
     }
   });
 });
@@ -286,7 +310,7 @@ describe('procmail and dotlockfile delivering while a library Mailbox works', ()
     let busy = 0;
     while (!finished) {
       // A client thinks between commands; a tight loop would starve the agents.
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await pause(20);
       try {
         await work(box, rounds++);
       } catch (error) {
