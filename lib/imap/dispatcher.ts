@@ -21,7 +21,8 @@ export class Dispatcher {
   private badBeforeLogin = 0;
 
   constructor(private readonly session: Session) {
-    this.reader = new CommandReader(session.input, session.config.number('max-line'));
+    // A refused literal bigger than any we would accept is not worth reading past.
+    this.reader = new CommandReader(session.input, session.config.number('max-line'), session.config.number('max-literal'));
   }
 
   /** Serves commands until LOGOUT, a BYE, or the end of the connection. */
@@ -58,10 +59,11 @@ export class Dispatcher {
       // bytes would then read as commands), so the session cannot safely go on.
       this.answerBad(result.tag, 'Command line too long');
       this.session.endAfterCommand('Command line too long');
-    } else if (result.policy.tooBig === 'no' && result.tag !== undefined) {
-      this.session.tagged(result.tag, 'NO [TOOBIG] Message too large');
     } else {
-      this.answerBad(result.tag, 'Literal too large');
+      if (result.policy.tooBig === 'no' && result.tag !== undefined) this.session.tagged(result.tag, 'NO [TOOBIG] Message too large');
+      else this.answerBad(result.tag, 'Literal too large');
+      // Its bytes are still coming and were not read: nothing after them can be trusted (RFC 7888 §4).
+      if (result.cutOff) this.session.endAfterCommand('[TOOBIG] Literal too large, closing connection');
     }
   }
 

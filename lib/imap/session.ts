@@ -6,6 +6,7 @@ import type { LoginContext } from '../auth/types';
 import type { MailStore, MailUser } from '../mail/types';
 import type { Connection } from '../net/connection';
 import type { InputReader } from '../net/input';
+import { drainWithin } from '../net/drain';
 import { LineTooLongError } from '../net/input';
 import { log } from '../log/syslog';
 import { isMailError } from '../mail/errors';
@@ -108,9 +109,18 @@ export class Session {
     this.connection.write(`${tag} ${protocolText(response)}\r\n`);
   }
 
-  /** Waits until the client has taken what was written (call inside long outputs such as FETCH 1:*). */
-  drain(): Promise<void> {
-    return this.connection.drain();
+  /**
+   * Waits until the client has taken what was written (call inside long
+   * outputs such as FETCH 1:*). A client that takes nothing for the idle
+   * time is autologged out, as one that sends nothing is: the command then
+   * never resumes, since its mailbox is closed and the process is ending.
+   */
+  async drain(): Promise<void> {
+    if (await drainWithin(this.connection, this.idleSeconds())) return;
+    const autologout = this.onAutologout;
+    if (!autologout) return;
+    await autologout();
+    await new Promise<never>(() => undefined);
   }
 
   // ---- input outside the command grammar (AUTHENTICATE, IDLE) ----
@@ -118,10 +128,13 @@ export class Session {
   /** One line from the client, or undefined when the connection ended. Over-long lines are a BAD. */
   async readLine(): Promise<string | undefined> {
     try {
-      return (await this.input.line(this.config.number('max-line')))?.toString('latin1');
+      const limit = this.config.number('max-line');
+      return (await this.input.line(limit, limit))?.toString('latin1');
     } catch (error) {
-      if (error instanceof LineTooLongError) throw new ImapError('BAD', 'Line too long');
-      throw error;
+      if (!(error instanceof LineTooLongError)) throw error;
+      // The rest of the line is still coming, and would be read as commands.
+      if (!error.whole) this.endAfterCommand('Line too long');
+      throw new ImapError('BAD', 'Line too long');
     }
   }
 
@@ -131,14 +144,18 @@ export class Session {
    * BYE and `pending` is abandoned.
    */
   async waitForClient<T>(pending: Promise<T>): Promise<T> {
-    const seconds = this.config.number(this.state === 'not-authenticated' ? 'login-timeout' : 'imap-timeout');
     // unref: the connection, not this timer, is what keeps a session alive.
-    const timer = setTimeout(() => void this.onAutologout?.(), seconds * 1000).unref();
+    const timer = setTimeout(() => void this.onAutologout?.(), this.idleSeconds() * 1000).unref();
     try {
       return await pending;
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /** How long the client may keep us waiting: login-timeout before login, imap-timeout after. */
+  private idleSeconds(): number {
+    return this.config.number(this.state === 'not-authenticated' ? 'login-timeout' : 'imap-timeout');
   }
 
   // ---- mailbox updates ----

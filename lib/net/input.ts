@@ -5,10 +5,15 @@
 import type { Connection } from './connection';
 
 export class LineTooLongError extends Error {
-  /** `head`: the first bytes of the refused line (enough for an IMAP tag). */
+  /**
+   * `head`: the first bytes of the refused line (enough for an IMAP tag).
+   * `whole`: the line was read through its end; when false the rest of it is
+   * still to come, and the session cannot go on.
+   */
   constructor(
     readonly limit: number,
     readonly head: Buffer = Buffer.alloc(0),
+    readonly whole = true,
   ) {
     super(`line longer than ${limit} bytes`);
   }
@@ -46,11 +51,15 @@ export class InputReader {
   /**
    * The next line without its CRLF or bare LF, or undefined at end of input.
    * A line over `limit` bytes is consumed up to its end and reported as
-   * LineTooLongError, so the caller can answer and carry on.
+   * LineTooLongError, so the caller can answer and carry on — unless more
+   * than `skipLimit` bytes of it arrive first: a line that never ends must
+   * not hold the session until a timer fires, so it is then reported at
+   * once, unfinished.
    */
-  async line(limit: number): Promise<Buffer | undefined> {
+  async line(limit: number, skipLimit = Number.POSITIVE_INFINITY): Promise<Buffer | undefined> {
     let scanned = 0;
     let overflowed = false;
+    let skipped = 0;
     let head = Buffer.alloc(0);
     for (;;) {
       const end = this.findNewline(scanned);
@@ -66,10 +75,12 @@ export class InputReader {
         return raw.subarray(0, raw.length - cut);
       }
       if (this.buffered > limit) {
+        skipped += this.buffered;
         if (!overflowed) head = Buffer.from(this.consume(this.buffered).subarray(0, HEAD_BYTES));
         else this.consume(this.buffered);
         overflowed = true;
         scanned = 0;
+        if (skipped > skipLimit) throw new LineTooLongError(limit, head, false);
       } else {
         scanned = this.buffered;
       }

@@ -9,6 +9,7 @@ import { autologoutLine, loginFailedLine, loginLine, logoutLine, sessionEndLine,
 import { log } from '../log/syslog';
 import type { MailStore } from '../mail/types';
 import type { Connection } from '../net/connection';
+import { drainWithin } from '../net/drain';
 import type { InputReader } from '../net/input';
 import { setFarewell } from '../server/process';
 import { errorResponse, isServerFault } from '../pop3/errors';
@@ -84,7 +85,11 @@ export class Pop2Session {
       } else {
         await this.execute(read.line.toString('utf8'));
       }
-      await this.connection.drain();
+      // A client that takes none of our output for the idle time is gone.
+      const outputSeconds = this.options.config.number(this.state === 'auth' ? 'login-timeout' : 'pop3-timeout');
+      if (!this.finished && !(await drainWithin(this.connection, outputSeconds))) {
+        await this.finish(autologoutLine(this.userName, this.options.clientHost), 'release');
+      }
     }
   }
 

@@ -5,6 +5,7 @@
 import type { Account } from '../auth/types';
 import type { Config } from '../config/config';
 import type { Connection } from '../net/connection';
+import { drainWithin } from '../net/drain';
 import type { InputReader } from '../net/input';
 import { setFarewell } from '../server/process';
 import {
@@ -115,7 +116,7 @@ export class Pop3Session {
       if (read.kind === 'too-long') await this.refuse(err(`Command line too long (limit ${COMMAND_LINE_LIMIT} octets)`));
       else await this.execute(read.line);
       if (!this.refusedCurrent) this.badCommands = 0;
-      await this.connection.drain();
+      await this.drain();
     }
   }
 
@@ -133,7 +134,13 @@ export class Pop3Session {
   async replyMessage(status: string, wire: Buffer): Promise<void> {
     // One write (one system call, one TLS record run) per message: copying is cheaper.
     this.connection.write(Buffer.concat([Buffer.from(`${status}\r\n`), wire, TERMINATOR]));
-    await this.connection.drain();
+    await this.drain();
+  }
+
+  /** Waits for the client to take our output; one that takes nothing for the idle time is gone. */
+  async drain(): Promise<void> {
+    const seconds = this.config.number(this.state === 'authorization' ? 'login-timeout' : 'pop3-timeout');
+    if (!(await drainWithin(this.connection, seconds))) await this.abandon(autologoutLine(this.userName, this.clientHost));
   }
 
   /** An -ERR for a malformed or misplaced command; too many of them end the session. */
@@ -254,7 +261,8 @@ export class Pop3Session {
   private async readLine(limit: number): Promise<ReadResult> {
     const seconds = this.state === 'authorization' ? secondsUntil(this.loginDeadline) : this.config.number('pop3-timeout');
     // A client that keeps talking is not idle, but it still gets no longer to log in.
-    const read = seconds > 0 ? await readTimedLine(this.input, limit, seconds) : ({ kind: 'timeout' } as const);
+    // A longer line than max-line is not read to its end: it may never end.
+    const read = seconds > 0 ? await readTimedLine(this.input, limit, seconds, this.config.number('max-line')) : ({ kind: 'timeout' } as const);
     if (read.kind === 'timeout') {
       this.reply(err('Autologout; idle for too long'));
       await this.abandon(autologoutLine(this.userName, this.clientHost));
@@ -262,6 +270,11 @@ export class Pop3Session {
     }
     if (read.kind === 'end') {
       await this.abandon(sessionEndLine('Command stream end of file, while reading line', this.userName, this.clientHost));
+      return { kind: 'gone' };
+    }
+    if (read.kind === 'too-long' && !read.whole) {
+      this.reply(err(`Command line too long (limit ${limit} octets), closing connection`));
+      await this.abandon(sessionEndLine('Command line too long', this.userName, this.clientHost));
       return { kind: 'gone' };
     }
     return read;

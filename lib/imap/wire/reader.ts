@@ -17,7 +17,8 @@ export interface LiteralPolicy {
 export type ReadResult =
   | { readonly kind: 'command'; readonly data: Buffer }
   | { readonly kind: 'line-too-long'; readonly tag: string | undefined }
-  | { readonly kind: 'literal-too-big'; readonly tag: string | undefined; readonly policy: LiteralPolicy }
+  /** `cutOff`: the literal was too big even to read past; the session must end. */
+  | { readonly kind: 'literal-too-big'; readonly tag: string | undefined; readonly policy: LiteralPolicy; readonly cutOff: boolean }
   | { readonly kind: 'end' };
 
 export interface ReaderHooks {
@@ -33,9 +34,15 @@ const LITERAL_AT_END = /~?\{(\d{1,20})(\+?)\}$/;
 const DISCARD_CHUNK = 64 * 1024;
 
 export class CommandReader {
+  /**
+   * `maxDiscard`: the largest refused non-synchronising literal that is read
+   * and thrown away so the session can go on; a bigger one (a client
+   * streaming gigabytes) ends the session instead of being read.
+   */
   constructor(
     private readonly input: InputReader,
     private readonly maxLine: number,
+    private readonly maxDiscard: number,
   ) {}
 
   async read(hooks: ReaderHooks): Promise<ReadResult> {
@@ -46,7 +53,8 @@ export class CommandReader {
     for (;;) {
       let line: Buffer | undefined;
       try {
-        line = await this.input.line(this.maxLine);
+        // The session ends on an over-long line, so there is no reading to its end.
+        line = await this.input.line(this.maxLine, this.maxLine);
       } catch (error) {
         if (!(error instanceof LineTooLongError)) throw error;
         return { kind: 'line-too-long', tag: tag ?? leadingTag(error.head, false) };
@@ -65,8 +73,9 @@ export class CommandReader {
       if (literalTotal > policy.limit) {
         // A non-synchronising literal arrives anyway: swallow it and the rest
         // of the command, in bounded chunks, so the next command parses.
+        if (!synchronising && size > this.maxDiscard) return { kind: 'literal-too-big', tag, policy, cutOff: true };
         if (!synchronising && !(await this.discardRest(size))) return { kind: 'line-too-long', tag };
-        return { kind: 'literal-too-big', tag, policy };
+        return { kind: 'literal-too-big', tag, policy, cutOff: false };
       }
       if (synchronising) await hooks.continueLiteral();
       const data = await this.input.bytes(size);
@@ -91,7 +100,7 @@ export class CommandReader {
       }
       let line: Buffer | undefined;
       try {
-        line = await this.input.line(this.maxLine);
+        line = await this.input.line(this.maxLine, this.maxLine);
       } catch (error) {
         if (error instanceof LineTooLongError) return false;
         throw error;
@@ -102,6 +111,7 @@ export class CommandReader {
       // A further synchronising literal is never announced: the client waits for a `+` it will not get.
       if (!literal || literal[2] !== '+') return true;
       pending = Number(literal[1]);
+      if (pending > this.maxDiscard) return false;
     }
   }
 }

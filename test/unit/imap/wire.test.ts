@@ -182,7 +182,7 @@ describe('CommandReader', () => {
     const sent: string[] = [];
     const stream = new Duplex({ read() {}, write(chunk, _encoding, done) { sent.push(String(chunk)); done(); } });
     const connection = Connection.fromStream(stream);
-    const reader = new CommandReader(new InputReader(connection), 64);
+    const reader = new CommandReader(new InputReader(connection), 64, 1000);
     const feed = (text: string): void => void stream.push(Buffer.from(text, 'latin1'));
     for (const text of input) feed(text);
     const hooks: ReaderHooks = {
@@ -203,7 +203,7 @@ describe('CommandReader', () => {
   it('refuses a too-big literal before the continuation', async () => {
     const { reader, hooks, sent } = setup(['a APPEND x {500}\r\n', 'b NOOP\r\n'], 100);
     const result = await reader.read(hooks);
-    assert.deepEqual(result, { kind: 'literal-too-big', tag: 'a', policy: { limit: 100, tooBig: 'no' } });
+    assert.deepEqual(result, { kind: 'literal-too-big', tag: 'a', policy: { limit: 100, tooBig: 'no' }, cutOff: false });
     assert.deepEqual(sent, []);
     const next = await reader.read(hooks);
     assert.equal(next.kind === 'command' && next.data.toString(), 'b NOOP');
@@ -224,10 +224,22 @@ describe('CommandReader', () => {
   });
 
   it('runs nothing of a too-big non-synchronising literal cut short by a hangup (found by the protocol fuzzer)', async () => {
-    const { reader, hooks, hangUp } = setup([`a SEARCH TEXT {999999+}\r\n${'x'.repeat(150)}\r\nb DELETE saved\r\n`], 100);
+    const { reader, hooks, hangUp } = setup([`a SEARCH TEXT {999+}\r\n${'x'.repeat(150)}\r\nb DELETE saved\r\n`], 100);
     hangUp();
     assert.equal((await reader.read(hooks)).kind, 'literal-too-big');
     assert.deepEqual(await reader.read(hooks), { kind: 'end' });
+  });
+
+  it('cuts off, unread, a non-synchronising literal too big even to read past', async () => {
+    const { reader, hooks } = setup([`a APPEND x {2147483648+}\r\n${'x'.repeat(150)}\r\nb NOOP\r\n`], 100);
+    assert.deepEqual(await reader.read(hooks), { kind: 'literal-too-big', tag: 'a', policy: { limit: 100, tooBig: 'no' }, cutOff: true });
+  });
+
+  it('stops reading a line that goes on past the limit without waiting for its end', async () => {
+    const { reader, hooks, feed } = setup([]);
+    const pending = reader.read(hooks);
+    feed(`t1 NOOP ${'x'.repeat(200)}`);
+    assert.deepEqual(await pending, { kind: 'line-too-long', tag: 't1' });
   });
 
   it('answers an over-long line whose tag was cut with no tag (found by the protocol fuzzer)', async () => {

@@ -41,3 +41,13 @@ it('accepts a line of exactly the limit with CRLF', async () => {
   feed.write(`${'y'.repeat(10)}\r\n`);
   assert.equal((await input.line(10))?.toString(), 'y'.repeat(10));
 });
+
+it('gives up at once on a line that runs past the skip limit, leaving the rest unread', async () => {
+  const { input, feed } = reader();
+  const pending = input.line(10, 10);
+  feed.write('x'.repeat(25));
+  const error = await pending.catch((caught: unknown) => caught);
+  assert.ok(error instanceof LineTooLongError);
+  assert.equal(error.whole, false);
+  assert.equal(error.head.toString(), 'x'.repeat(25));
+});
