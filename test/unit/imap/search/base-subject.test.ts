@@ -26,4 +26,12 @@ describe('base subject', () => {
   for (const [input, text, isReply] of cases) {
     it(JSON.stringify(input), () => assert.deepEqual(baseSubject(input), { text: text.normalize('NFKD'), isReply }));
   }
+
+  it('megabyte subjects of trailers, blobs and wrappers (each step once, not once per piece)', () => {
+    const count = 200000;
+    assert.deepEqual(baseSubject(`x${'(fwd)'.repeat(count)}`), { text: 'x', isReply: true });
+    assert.deepEqual(baseSubject(`${'[a]'.repeat(count)}x`), { text: 'x', isReply: false });
+    assert.deepEqual(baseSubject(`${'[a] re: '.repeat(count)}x`), { text: 'x', isReply: true });
+    assert.deepEqual(baseSubject(`${'[fwd:'.repeat(count)}x${']'.repeat(count)}`), { text: 'x', isReply: true });
+  });
 });
