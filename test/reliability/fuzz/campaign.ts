@@ -4,13 +4,13 @@
 // FUZZ_ONLY=i. Collects the counts and the failures, with the session's
 // bytes, and checks the servers' syslog lines at the end.
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { Random } from '../../../bench/random';
 import { closeLog } from '../../../lib/log/syslog';
 import { requireRoot } from '../../helpers/require';
-import { SyslogListener } from '../../helpers/syslog';
+import { SyslogListener, type SyslogRecord } from '../../helpers/syslog';
 import { ensureTestUsers } from '../../helpers/users';
 import { FuzzArea } from './mail-area';
 import { count, type Outcome, type SessionRunner, type Worker } from './outcome';
@@ -43,6 +43,10 @@ export interface CampaignReport {
 }
 
 const FAILURE_DIRECTORY = '/tmp/fuzz-failures';
+/** What the servers log when their safety nets catch something unexpected: a bug to look at. */
+const SERVER_FAULT = /fatal error|failed unexpectedly|SERVERBUG|internal error|at session end failed|update failed|releasing INBOX|\b[A-Z]{3,4} failed user=/;
+/** Sessions whose pid a syslog line may still name. */
+const RECENT_SESSIONS = 200;
 
 /** Session sizes: FUZZ_SESSIONS overrides; STRESS=1 picks the long run. */
 export function sessionCount(quick: number, long: number): number {
@@ -70,20 +74,43 @@ export async function runCampaign<P>(options: CampaignOptions<P>): Promise<Campa
   const indexes = only === undefined ? Array.from({ length: options.sessions }, (_, index) => index) : [only];
   const started = Date.now();
   const syslog = SyslogListener.start();
-  const pids = new Map<number, number>();
-  const outcomes = new Map<number, Outcome>();
   const failures: Failure[] = [];
   const responses: Record<string, number> = {};
   let commands = 0;
+  let done = 0;
   let next = 0;
-  const record = (index: number, outcome: Outcome, extra: readonly string[] = []): void => {
-    const problems = [...outcome.problems, ...extra];
-    if (problems.length === 0) return;
+  // FUZZ_LOG: a file that follows a long run (progress every 500 sessions, failures at once).
+  const progress = (line: string): void => {
+    if (process.env.FUZZ_LOG) appendFileSync(process.env.FUZZ_LOG, `${new Date().toISOString()} ${line}\n`);
+  };
+  const record = (index: number, outcome: Outcome, problems: readonly string[]): void => {
+    const existing = failures.find((failure) => failure.index === index);
+    if (existing) {
+      existing.problems.push(...problems);
+      return;
+    }
     mkdirSync(FAILURE_DIRECTORY, { recursive: true });
     const file = join(FAILURE_DIRECTORY, `${options.name}-${seed}-${index}`);
     writeFileSync(`${file}.in`, outcome.input);
     writeFileSync(`${file}.out`, outcome.output);
-    failures.push({ index, label: outcome.label, problems, file, input: outcome.input, output: outcome.output });
+    const failure = { index, label: outcome.label, problems: [...problems], file, input: outcome.input, output: outcome.output };
+    failures.push(failure);
+    progress(describeFailure(options.name, seed, failure));
+  };
+  // Server faults in the syslog, matched to the session by pid. Only recent
+  // sessions are kept (pids are reused), and the records are dropped once read.
+  const recent = new Map<number, { readonly index: number; readonly outcome: Outcome }>();
+  let unmatched: SyslogRecord[] = [];
+  const sweep = (final: boolean): void => {
+    const records = [...unmatched, ...syslog.records.splice(0)];
+    unmatched = [];
+    for (const entry of records) {
+      if (!SERVER_FAULT.test(entry.message)) continue;
+      const session = recent.get(entry.pid);
+      if (session) record(session.index, session.outcome, [`syslog: ${entry.message.slice(0, 300)}`]);
+      else if (!final) unmatched.push(entry);
+      else failures.push({ index: -1, label: `pid ${entry.pid}`, problems: [`syslog line of an unknown session: ${entry.message.slice(0, 300)}`], file: '', input: Buffer.alloc(0), output: Buffer.alloc(0) });
+    }
   };
   const workerLoop = async (worker: Worker): Promise<void> => {
     for (;;) {
@@ -93,11 +120,17 @@ export async function runCampaign<P>(options: CampaignOptions<P>): Promise<Campa
       const began = Date.now();
       const outcome = await options.run(worker, options.plan(random, index), random);
       if (process.env.FUZZ_TRACE) process.stdout.write(`# ${index} ${Date.now() - began} ms ${outcome.label} ${outcome.problems.join('; ')}\n`);
-      if (outcome.pid !== undefined) pids.set(outcome.pid, index);
-      outcomes.set(index, outcome);
+      if (outcome.pid !== undefined) {
+        recent.delete(outcome.pid);
+        recent.set(outcome.pid, { index, outcome });
+        if (recent.size > RECENT_SESSIONS) recent.delete(recent.keys().next().value ?? 0);
+      }
       commands += outcome.commands;
       for (const [kind, times] of Object.entries(outcome.responses)) count(responses, kind, times);
-      record(index, outcome);
+      if (outcome.problems.length > 0) record(index, outcome, outcome.problems);
+      sweep(false);
+      done += 1;
+      if (done % 500 === 0) progress(`${options.name}: ${done}/${indexes.length} sessions, ${commands} commands, ${failures.length} failures`);
     }
   };
   const workers: Worker[] = [];
@@ -109,18 +142,8 @@ export async function runCampaign<P>(options: CampaignOptions<P>): Promise<Campa
     await Promise.all(workers.map((worker) => workerLoop(worker)));
     // Datagrams sent just before a process exited may still be on their way.
     await new Promise((resolve) => setTimeout(resolve, 200));
-    const logged = new Map<number, string[]>();
-    for (const entry of syslog.records) {
-      if (!/fatal error|SERVERBUG|internal error/i.test(entry.message)) continue;
-      const index = pids.get(entry.pid);
-      if (index === undefined) continue;
-      logged.set(index, [...(logged.get(index) ?? []), `syslog: ${entry.message.slice(0, 300)}`]);
-    }
-    for (const [index, lines] of logged) {
-      const outcome = outcomes.get(index);
-      if (outcome && outcome.problems.length === 0) record(index, outcome, lines);
-      else failures.find((failure) => failure.index === index)?.problems.push(...lines);
-    }
+    sweep(true);
+    progress(`${options.name}: finished ${done} sessions, ${commands} commands, ${failures.length} failures`);
   } finally {
     for (const worker of workers) worker.area.remove();
     syslog.close();

@@ -75,6 +75,10 @@ export async function runImapSession(worker: Worker, plan: ImapPlan, random: Ran
   follower.update();
   const input = sent.join('');
   problems.push(...transcriptProblems(follower, input));
+  // A server may end a session early (LOGOUT, too many errors, an over-long line), but always says so.
+  if (closedByServer && !follower.responses.some((response) => response.kind === 'untagged' && response.name === 'BYE')) {
+    problems.push('closed the connection while the client was still sending, without BYE');
+  }
   problems.push(...(await mailboxProblems(worker, users, plan.inbox, permissionsFor(input, REMOVAL, ADDITION))));
   return {
     problems,

@@ -3,12 +3,17 @@
 // server writes there is seen. The fuzz client writes to it, watches its
 // output grow, and waits for it to exit under a hang timer.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { join } from 'node:path';
 import { binPath } from '../../helpers/paths';
 
 export type Program = 'imapd' | 'ipop3d' | 'ipop2d';
 
-/** How long a server may go without a byte of output while it owes the client something. */
-export const HANG_MS = 10_000;
+/**
+ * How long a server may go without a byte of output while it owes the client
+ * something (FUZZ_HANG_MS: a long run at low priority on a busy machine may
+ * want more).
+ */
+export const HANG_MS = Number(process.env.FUZZ_HANG_MS) > 0 ? Number(process.env.FUZZ_HANG_MS) : 10_000;
 /** No session may live longer than this, whatever it does. */
 const LIFETIME_MS = 120_000;
 
@@ -40,7 +45,9 @@ export class LiveServer {
   private readonly lifetime: NodeJS.Timeout;
 
   constructor(options: LaunchOptions) {
-    this.child = spawn(binPath(options.program), [], {
+    // FUZZ_BIN: a private copy of bin/ and dist/, so that a long run survives rebuilds of the tree.
+    const program = process.env.FUZZ_BIN ? join(process.env.FUZZ_BIN, options.program) : binPath(options.program);
+    this.child = spawn(program, [], {
       env: { PATH: process.env.PATH, IMAPD_CONFIG: options.configPath },
       stdio: 'pipe',
       cwd: '/',
