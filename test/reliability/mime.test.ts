@@ -6,6 +6,7 @@
 // BODY[…] and BINARY[…], then searched. Every response must parse strictly
 // and every command must end OK, except BINARY of a part whose transfer
 // encoding is unknown, which RFC 3516 requires to fail with NO [UNKNOWN-CTE].
+// Every message is also appended to a folder and read back byte for byte.
 // The server's peak memory (VmHWM) is read before it logs out.
 import assert from 'node:assert/strict';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
@@ -92,6 +93,7 @@ class Tally {
   parts = 0;
   mostParts = 0;
   deepest = 0;
+  appended = 0;
 
   fail(message: CorpusMessage, what: string): void {
     this.failures.push(`${message.name}: ${what}`);
@@ -217,6 +219,26 @@ async function search(session: ImapSession, tally: Tally, criteria: string | Buf
   else if (expected !== undefined && hits !== expected) tally.failures.push(`${label} found [${hits}], expected [${expected}]`);
 }
 
+/** APPEND of every message as served (literal8 where it holds NUL), then each read back byte for byte. */
+async function appendAndReadBack(session: ImapSession, tally: Tally): Promise<void> {
+  assert.equal((await session.run('CREATE Copy')).done.status, 'OK');
+  for (const message of corpus) {
+    const data = served(message);
+    const literal = `${data.includes(0) ? '~' : ''}{${data.length}+}`;
+    const outcome = await session.run(Buffer.concat([Buffer.from(`APPEND Copy ${literal}\r\n`), data]));
+    if (outcome.done.status !== 'OK') tally.fail(message, `APPEND → ${outcome.done.status} ${outcome.done.text}`);
+    else tally.appended += 1;
+  }
+  assert.equal((await session.run('SELECT Copy')).done.status, 'OK');
+  for (const [index, message] of corpus.entries()) {
+    const items = await fetch(session, tally, message, index + 1, '(RFC822.SIZE BINARY.PEEK[])');
+    const expected = served(message);
+    if (items !== undefined && (!dataOf(items.get('BINARY[]'))?.equals(expected) || Number(items.get('RFC822.SIZE')) !== expected.length)) {
+      tally.fail(message, 'the appended copy differs');
+    }
+  }
+}
+
 function report(t: TestContext, text: string): void {
   t.diagnostic(text);
 }
@@ -254,6 +276,8 @@ describe('malformed mail', () => {
       await search(session, tally, 'THREAD REFERENCES UTF-8 ALL', undefined);
       await search(session, tally, 'THREAD ORDEREDSUBJECT UTF-8 ALL', undefined);
 
+      await appendAndReadBack(session, tally);
+
       const peakKb = peakRssKb(child.pid as number);
       assert.equal((await session.run('LOGOUT')).done.status, 'OK');
       const [code, signal] = await exited;
@@ -261,6 +285,7 @@ describe('malformed mail', () => {
       report(t, `IMAP commands: ${session.commands}; FETCH items served: ${tally.fetchItems}; response bytes: ${tally.responseBytes}`);
       report(t, `part numbers fetched: ${tally.parts} (most in one message: ${tally.mostParts}; deepest: ${tally.deepest} levels)`);
       report(t, `BINARY answers NO [UNKNOWN-CTE] checked: ${tally.unknownCte}`);
+      report(t, `messages appended and read back byte for byte: ${tally.appended}`);
       report(t, `failures: ${tally.failures.length}`);
       report(t, `imapd peak RSS (VmHWM): ${Math.round(peakKb / 1024)} MB`);
       assert.deepEqual(tally.failures.slice(0, 60), []);
