@@ -14,7 +14,12 @@ export function servedHeader(raw: Buffer, index: MessageIndex, row: number): Buf
   const headerStart = index.headerStartOf(row) - start;
   const bodyStart = index.bodyStartOf(row) - start;
   const statusStart = index.statusStartOf(row);
-  if (statusStart < 0) return toCrlf(withoutStoreHeaders(raw.subarray(headerStart, bodyStart)));
+  if (statusStart < 0) {
+    // Nothing to cut or convert leaves a view of `raw`, whose memory the
+    // read-ahead reuses: the caller gets its own copy.
+    const header = toCrlf(withoutStoreHeaders(raw.subarray(headerStart, bodyStart)));
+    return header.buffer === raw.buffer ? Buffer.from(header) : header;
+  }
   const visible = Buffer.concat([raw.subarray(headerStart, statusStart - start), raw.subarray(index.statusEndOf(row) - start, bodyStart)]);
   return toCrlf(visible, index.servedHeaderSize(row));
 }

@@ -1,7 +1,10 @@
 // Sequential reads of message text (FETCH 1:* BODY[]) through large
 // blocks: while one block is being served, the next one is already being
 // read, so the disk (or page cache copy) and the CRLF conversion overlap.
-import { readRange } from './file-io';
+// The blocks live in two buffers used in turn, so reading a whole mailbox
+// allocates nothing per block: what range() returns is only valid until the
+// next call (callers copy what they keep).
+import { readAt, readRange } from './file-io';
 
 const BLOCK = 1 << 20;
 
@@ -14,10 +17,14 @@ export class ReadAhead {
   private current: Block | undefined;
   private next: Promise<Block> | undefined;
   private nextStart = -1;
+  private readonly buffers: (Buffer | undefined)[] = [undefined, undefined];
+  private turn = 0;
+  /** The last read into one of the two buffers; the next one waits for it. */
+  private settled: Promise<void> = Promise.resolve();
 
   constructor(private readonly fd: number) {}
 
-  /** Bytes [start, end) of the file (fewer only at end of file). */
+  /** Bytes [start, end) of the file (fewer only at end of file), valid until the next call. */
   async range(start: number, end: number): Promise<Buffer> {
     const within = (block: Block | undefined): block is Block =>
       block !== undefined && start >= block.start && end <= block.start + block.data.length;
@@ -28,7 +35,7 @@ export class ReadAhead {
     }
     if (!within(this.current)) {
       this.next = undefined;
-      const data = await readRange(this.fd, start, Math.max(end - start, BLOCK));
+      const data = (await this.read(start, Math.max(end - start, BLOCK))).data;
       this.current = { start, data };
       if (data.length < end - start) return data;
     }
@@ -37,7 +44,7 @@ export class ReadAhead {
       // Start the following block from where the current request ends, so
       // a message that straddles the boundary lands whole in it.
       this.nextStart = end;
-      this.next = readRange(this.fd, end, BLOCK).then((data) => ({ start: end, data }));
+      this.next = this.read(end, BLOCK);
       this.next.catch(() => undefined);
     }
     return block.data.subarray(start - block.start, end - block.start);
@@ -47,5 +54,20 @@ export class ReadAhead {
   reset(): void {
     this.current = undefined;
     this.next = undefined;
+  }
+
+  /** One block into the buffer whose turn it is (a larger request gets its own buffer). */
+  private read(start: number, length: number): Promise<Block> {
+    if (length > BLOCK) return readRange(this.fd, start, length).then((data) => ({ start, data }));
+    const slot = this.turn;
+    this.turn ^= 1;
+    const block = this.settled.then(async () => {
+      const buffer = this.buffers[slot] ?? Buffer.allocUnsafe(BLOCK);
+      this.buffers[slot] = buffer;
+      const got = await readAt(this.fd, buffer, 0, length, start);
+      return { start, data: buffer.subarray(0, got) };
+    });
+    this.settled = block.then(() => undefined, () => undefined);
+    return block;
   }
 }
