@@ -22,7 +22,7 @@ import { afterWrite, needsWrite, planRewrite } from './rewrite';
 import { scanMailbox } from './scanner';
 import { countServed, servedHeader, servedMessage } from './message-text';
 import { openShared, type SharedFile } from './shared-file';
-import { DELETED, FLAG_BITS, FLAG_NAMES, SYSTEM_BITS, isKeywordAtom } from './status-headers';
+import { DELETED, FLAG_BITS, FLAG_NAMES, SYSTEM_BITS, isKeywordAtom, parseBase } from './status-headers';
 
 const FINGERPRINT = 64;
 /** Unsaved flag changes are written after this long, at the next poll. */
@@ -34,6 +34,8 @@ const SILENT: MailboxEvents = { exists: () => undefined, expunged: () => undefin
 export interface MboxOpenRequest extends OpenOptions {
   readonly name: string;
   readonly path: string;
+  /** Refuse the file when `path` is a symbolic link (the store's name policy says so). */
+  readonly noFollow?: boolean;
   /**
    * Runs holding this file's write lock, at open before the scan and in
    * poll() of read-write sessions (INBOX = ~/mbox: move spool mail in).
@@ -50,7 +52,7 @@ export class MboxMailbox implements Mailbox {
   private listener: MailboxEvents = SILENT;
   private announced = 0;
   private known = { size: 0, mtimeMs: 0 };
-  private lastFingerprint: { at: number; bytes: Buffer } | undefined;
+  private lastFingerprint: { at: number; bytes: Buffer; endAt: number; endBytes: Buffer } | undefined;
   private dead: MailError | undefined;
   private dirtySince = 0;
   private needsResync = false;
@@ -71,7 +73,7 @@ export class MboxMailbox implements Mailbox {
   }
 
   static async open(context: MboxContext, request: MboxOpenRequest): Promise<MboxMailbox> {
-    const file = openShared(request.path);
+    const file = openShared(request.path, { noFollow: request.noFollow ?? false });
     let readOnly = request.readOnly || !file.writable;
     let session: SessionLock | undefined;
     if (!readOnly) {
@@ -453,13 +455,22 @@ export class MboxMailbox implements Mailbox {
     let at = -1;
     for (let row = index.length - 1; row >= 0 && at < 0; row--) if (!(index.bits(row) & GHOST)) at = index.startOf(row);
     if (at < 0 && this.state.disk) at = this.state.disk.messageStart;
-    this.lastFingerprint = at < 0 ? undefined : { at, bytes: await readRange(this.file.fd, at, FINGERPRINT) };
+    if (at < 0) {
+      this.lastFingerprint = undefined;
+      return;
+    }
+    // The start of the last message alone is the same in messages written
+    // in the same second by the same sender; the end of the file tells them apart.
+    const endAt = Math.max(at, this.known.size - FINGERPRINT);
+    const [bytes, endBytes] = await Promise.all([readRange(this.file.fd, at, FINGERPRINT), readRange(this.file.fd, endAt, this.known.size - endAt)]);
+    this.lastFingerprint = { at, bytes, endAt, endBytes };
   }
 
   private async tailIntact(): Promise<boolean> {
     const print = this.lastFingerprint;
     if (!print) return this.known.size === 0 || this.state.index.length === 0;
-    return (await readRange(this.file.fd, print.at, print.bytes.length)).equals(print.bytes);
+    const [bytes, endBytes] = await Promise.all([readRange(this.file.fd, print.at, print.bytes.length), readRange(this.file.fd, print.endAt, print.endBytes.length)]);
+    return bytes.equals(print.bytes) && endBytes.equals(print.endBytes);
   }
 
   /**
@@ -471,6 +482,8 @@ export class MboxMailbox implements Mailbox {
     if (!this.needsResync && stats.size === this.known.size && stats.mtimeMs === this.known.mtimeMs) return [];
     this.reader.reset();
     if (!this.needsResync && stats.size > this.known.size && (await this.tailIntact())) {
+      const uidLast = this.state.uidLast;
+      await this.followBase();
       const before = this.state.index.length;
       const validity = this.state.uidValidity;
       const firstInFile = this.known.size === 0 && !this.state.disk;
@@ -484,9 +497,26 @@ export class MboxMailbox implements Mailbox {
         return [];
       }
       this.state.index.truncate(before);
+      this.state.uidLast = uidLast;
       if (outcome.ok) return this.gone('the mailbox UIDVALIDITY changed');
     }
     return this.resync();
+  }
+
+  /**
+   * Appends by other processes raise the base's last UID in place. Without
+   * reading it again, their X-UIDs (above our stale last UID) would not be
+   * believed and the new mail would get other UIDs than APPENDUID reported
+   * (and than later sessions see), for instance after mail appended before
+   * it was expunged again.
+   */
+  private async followBase(): Promise<void> {
+    const disk = this.state.disk;
+    if (!disk) return;
+    const line = (await readRange(this.file.fd, disk.lineStart, disk.lineEnd - disk.lineStart)).toString('latin1');
+    const value = /^X-IMAP(?:base)?:(.*)$/is.exec(line.trimEnd())?.[1];
+    const base = value === undefined ? undefined : parseBase(value);
+    if (base && base.uidValidity === this.state.uidValidity) this.state.uidLast = Math.max(this.state.uidLast, base.uidLast);
   }
 
   private async resync(): Promise<number[]> {

@@ -39,3 +39,25 @@ describe('reading after another session rewrote the file', () => {
     await writer.close({ expunge: false });
   });
 });
+
+describe('mail appended and partly expunged by others between two polls', () => {
+  it('keeps the UIDs the appends reported', async () => {
+    await area.store.create('Tail');
+    await area.store.append('Tail', [{ data: message('first'), flags: [] }]);
+    const writer = await area.store.open('Tail', { readOnly: false });
+    const reader = await area.another().open('Tail', { readOnly: true });
+    const appended = await area.another().append('Tail', [{ data: message('gone soon'), flags: [] }]);
+    const kept = await area.another().append('Tail', [{ data: message('kept'), flags: [] }]);
+    await writer.poll({ allowExpunge: true });
+    const gone = writer.seqOfUid(appended.uids[0] ?? 0) ?? 0;
+    writer.setFlags([gone], 'add', ['\\Deleted']);
+    await writer.expunge();
+
+    await reader.poll({ allowExpunge: true });
+    assert.equal(reader.count, 2);
+    assert.equal(reader.uid(2), kept.uids[0]);
+    assert.deepEqual(await reader.read(2), message('kept'));
+    await reader.close({ expunge: false });
+    await writer.close({ expunge: false });
+  });
+});
