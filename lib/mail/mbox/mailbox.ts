@@ -60,6 +60,8 @@ export class MboxMailbox implements Mailbox {
   private unreportedFlags: number[] = [];
   private closed = false;
   private readonly reader: ReadAhead;
+  /** The read-ahead block last found to match the file as indexed (rawMessage). */
+  private checkedBlock = -1;
 
   private constructor(
     private readonly context: MboxContext,
@@ -190,6 +192,11 @@ export class MboxMailbox implements Mailbox {
     return servedHeader(await this.rawMessage(row), this.state.index, row);
   }
 
+  private fileUnchanged(): boolean {
+    const stats = fstatSync(this.file.fd);
+    return stats.size === this.known.size && stats.mtimeMs === this.known.mtimeMs;
+  }
+
   /**
    * [From line, end of text) of a row, through the read-ahead blocks. The
    * file is checked after the read: if another program rewrote it since the
@@ -204,8 +211,11 @@ export class MboxMailbox implements Mailbox {
       const start = index.startOf(row);
       const end = index.endOf(row);
       const raw = await this.reader.range(start, end);
-      const stats = fstatSync(this.file.fd);
-      const unchanged = stats.size === this.known.size && stats.mtimeMs === this.known.mtimeMs;
+      // Bytes read before a check that found the file unchanged are good:
+      // one check per block read, not one per message.
+      const block = this.reader.blocks;
+      const unchanged = block === this.checkedBlock || this.fileUnchanged();
+      if (unchanged) this.checkedBlock = block;
       const intact = raw.length === end - start && raw.toString('latin1', 0, 5) === 'From ';
       if (unchanged && intact) return raw;
       this.reader.reset();

@@ -19,6 +19,8 @@ export class ReadAhead {
   private nextStart = -1;
   private readonly buffers: (Buffer | undefined)[] = [undefined, undefined];
   private turn = 0;
+  /** Counts the blocks served so far: a new value means the data came from a newer read. */
+  blocks = 0;
   /** The last read into one of the two buffers; the next one waits for it. */
   private settled: Promise<void> = Promise.resolve();
 
@@ -31,12 +33,16 @@ export class ReadAhead {
     if (!within(this.current) && this.next && start >= this.nextStart) {
       const upcoming = await this.next;
       this.next = undefined;
-      if (within(upcoming)) this.current = upcoming;
+      if (within(upcoming)) {
+        this.current = upcoming;
+        this.blocks++;
+      }
     }
     if (!within(this.current)) {
       this.next = undefined;
       const data = (await this.read(start, Math.max(end - start, BLOCK))).data;
       this.current = { start, data };
+      this.blocks++;
       if (data.length < end - start) return data;
     }
     const block = this.current as Block;
