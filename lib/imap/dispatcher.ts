@@ -31,7 +31,7 @@ export class Dispatcher {
     while (session.state !== 'logout' && session.pendingFarewell === undefined) {
       const result = await session.waitForClient(this.reader.read(this.hooks()));
       if (result.kind === 'end') return;
-      if (result.kind === 'command') await this.execute(result.data);
+      if (result.kind === 'command') await this.executeBusy(result.data);
       else this.refuseInput(result);
       await session.drain();
     }
@@ -64,6 +64,15 @@ export class Dispatcher {
       else this.answerBad(result.tag, 'Literal too large');
       // Its bytes are still coming and were not read: nothing after them can be trusted (RFC 7888 §4).
       if (result.cutOff) this.session.endAfterCommand('[TOOBIG] Literal too large, closing connection');
+    }
+  }
+
+  private async executeBusy(data: Buffer): Promise<void> {
+    this.session.busy = true;
+    try {
+      await this.execute(data);
+    } finally {
+      this.session.busy = false;
     }
   }
 

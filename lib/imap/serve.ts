@@ -9,7 +9,7 @@ import { log } from '../log/syslog';
 import type { MailStore, MailUser } from '../mail/types';
 import { tlsAvailable } from '../net/tls';
 import type { ServerContext } from '../server/bootstrap';
-import { exitProcess, setFarewell } from '../server/process';
+import { exitProcess, setFarewell, setStopHandler, type Stop } from '../server/process';
 import { capabilities } from './capabilities';
 import { commandTable } from './commands';
 import { Dispatcher } from './dispatcher';
@@ -33,10 +33,18 @@ export async function serveImap(server: ServerContext, openStore: (user: MailUse
   const end = (reason: string, farewell: string | undefined): Promise<void> => (ending ??= endSession(session, reason, farewell));
   setFarewell((text) => end('Killed', text));
   session.onAutologout = () => end('Autologout', 'Autologout; idle for too long');
+  let stopping: Stop | undefined;
+  setStopHandler((stop) => {
+    stopping = stop;
+    // A running command may be rewriting the mailbox: the session ends after it.
+    if (session.busy) session.endAfterCommand(stop.text);
+    else void end(stop.reason, stop.text);
+  });
 
   if (!(await greet(session))) return end('Logout', undefined);
   await new Dispatcher(session).run();
   if (session.state === 'logout') await end('Logout', undefined);
+  else if (stopping) await end(stopping.reason, session.pendingFarewell ?? stopping.text);
   else if (session.pendingFarewell !== undefined) await end('Logout', session.pendingFarewell);
   else await end('Command stream end of file, while reading line', undefined);
 }

@@ -58,6 +58,8 @@ export class Session {
   /** Failed login attempts so far (the session ends after three, as UW). */
   loginFailures = 0;
   current: CurrentCommand = { tag: '*', name: '', uid: false };
+  /** A command is running (a stop signal then waits for it to finish). */
+  busy = false;
   /** What to do when the autologout timer fires (installed by main). */
   onAutologout: (() => Promise<void>) | undefined;
   private mailStore: MailStore | undefined;

@@ -11,7 +11,7 @@ import type { MailStore } from '../mail/types';
 import type { Connection } from '../net/connection';
 import { drainWithin } from '../net/drain';
 import type { InputReader } from '../net/input';
-import { setFarewell } from '../server/process';
+import { exitProcess, setFarewell, setStopHandler } from '../server/process';
 import { errorResponse, isServerFault } from '../pop3/errors';
 import type { LoginPort } from '../pop3/login';
 import { Maildrop } from '../pop3/maildrop';
@@ -54,6 +54,8 @@ export class Pop2Session {
   /** The message READ announced (1-based). */
   private current = 1;
   private finished = false;
+  /** The folder's changes being written (by FOLD or QUIT), if any. */
+  private applying: Promise<unknown> | undefined;
   /** login-timeout bounds the whole time before HELO. */
   private readonly loginDeadline: number;
 
@@ -69,6 +71,13 @@ export class Pop2Session {
     setFarewell(async (text) => {
       this.reply(`- ${text}`);
       await this.finish(sessionEndLine('Killed', this.userName, this.options.clientHost), 'release');
+    });
+    setStopHandler((stop) => {
+      // Changes being applied (FOLD, QUIT) are finished first; the open folder's are dropped, as on a hangup.
+      void (this.applying ?? Promise.resolve())
+        .catch(() => undefined)
+        .then(() => this.finish(sessionEndLine(stop.reason, this.userName, this.options.clientHost), 'release'))
+        .then(() => exitProcess(0));
     });
     this.reply(`+ POP2 ${this.options.serverName} server ready`);
     while (!this.finished) {
@@ -222,7 +231,8 @@ export class Pop2Session {
     this.maildrop = undefined;
     if (!maildrop) return true;
     try {
-      await maildrop.commit({ expireRetrieved: false });
+      this.applying = maildrop.commit({ expireRetrieved: false });
+      await this.applying;
       return true;
     } catch (error) {
       log('err', `updating the folder of ${this.userName ?? '???'}: ${String(error)}`);

@@ -7,7 +7,7 @@ import type { Config } from '../config/config';
 import type { Connection } from '../net/connection';
 import { drainWithin } from '../net/drain';
 import type { InputReader } from '../net/input';
-import { setFarewell } from '../server/process';
+import { exitProcess, setFarewell, setStopHandler } from '../server/process';
 import {
   authenticateFailureLine,
   autologoutLine,
@@ -105,6 +105,12 @@ export class Pop3Session {
     setFarewell(async (text) => {
       this.reply(err(text, 'SYS/TEMP'));
       await this.abandon(sessionEndLine('Killed', this.userName, this.clientHost));
+    });
+    setStopHandler((stop) => {
+      // QUIT is applying the session's changes, and ends the session itself.
+      if (this.state === 'update') return;
+      // A session that did not QUIT keeps every message, DELE'd or not (RFC 1939 §6).
+      void this.abandon(sessionEndLine(stop.reason, this.userName, this.clientHost)).then(() => exitProcess(0));
     });
     this.apopTimestamp = this.login.apopTimestamp();
     // Some old clients want nothing between "+OK" and "POP3".
