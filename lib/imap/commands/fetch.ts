@@ -6,7 +6,7 @@
 import { isMailError } from '../../mail/errors';
 import { ImapError, SELECTED, defineCommand } from '../command';
 import { type FetchItem, expectFetchItems, itemNeeds, setsSeen } from '../fetch/items';
-import { FetchedMessage, writeItem } from '../fetch/respond';
+import { FetchedMessage, checkDecodable, writeItem } from '../fetch/respond';
 import type { Session } from '../session';
 import type { Decoder } from '../wire/decoder';
 import { Encoder } from '../wire/encoder';
@@ -45,6 +45,7 @@ async function run(session: Session, { set, items }: FetchArgs): Promise<void> {
       continue;
     }
     const message = new FetchedMessage(selected, seq, data);
+    for (const item of wanted) checkDecodable(message, item);
     const seenNow = marksSeen && !mailbox.hasFlag(seq, '\\Seen');
     if (seenNow) {
       mailbox.setFlags([seq], 'add', ['\\Seen']);

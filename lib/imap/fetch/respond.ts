@@ -3,7 +3,7 @@
 import { envelopeOf } from '../../mail/mime/envelope';
 import { findPart, sectionContent } from '../../mail/mime/section';
 import { type MimePart, scanMessage } from '../../mail/mime/structure';
-import { decodeTransfer } from '../../mail/mime/transfer';
+import { canDecodeTransfer, decodeTransfer } from '../../mail/mime/transfer';
 import { ImapError } from '../command';
 import { writeBodyStructure } from '../render/bodystructure';
 import { formatInternalDate } from '../render/date';
@@ -93,6 +93,23 @@ function writeContent(out: Encoder, label: string, partial: Partial | undefined,
 }
 
 /**
+ * Throws NO [UNKNOWN-CTE] (RFC 3516) when `item` is BINARY of a part whose
+ * transfer encoding cannot be undone. FETCH asks before it sets \Seen, so a
+ * fetch that fails leaves the flags alone.
+ */
+export function checkDecodable(message: FetchedMessage, item: FetchItem): void {
+  if ((item.kind !== 'binary' && item.kind !== 'binary-size') || item.part.length === 0) return;
+  const part = findPart(message.root, item.part);
+  if (part !== undefined) requireDecodable(part);
+}
+
+function requireDecodable(part: MimePart): void {
+  if (part.kind === 'leaf' && !canDecodeTransfer(part.encoding)) {
+    throw new ImapError('NO', `Unknown Content-Transfer-Encoding ${part.encoding}`, 'UNKNOWN-CTE');
+  }
+}
+
+/**
  * BINARY[part]: the part's content with its transfer encoding undone. The
  * whole message, a multipart or a message/rfc822 part is sent as it is.
  */
@@ -102,7 +119,6 @@ function binaryContent(message: FetchedMessage, path: readonly number[]): Buffer
   if (part === undefined) return undefined;
   const body = message.bytes.subarray(part.body.start, part.body.end);
   if (part.kind !== 'leaf') return body;
-  const decoded = decodeTransfer(body, part.encoding);
-  if (decoded === undefined) throw new ImapError('NO', `Unknown Content-Transfer-Encoding ${part.encoding}`, 'UNKNOWN-CTE');
-  return decoded;
+  requireDecodable(part);
+  return decodeTransfer(body, part.encoding) ?? body;
 }

@@ -6,13 +6,19 @@ import { CR, LF, isWhiteSpace } from './bytes';
 /** Identity encodings: the content is what is stored. */
 const IDENTITY = new Set(['7bit', '8bit', 'binary']);
 
+/** Whether decodeTransfer knows `encoding` (BINARY answers NO [UNKNOWN-CTE] otherwise). */
+export function canDecodeTransfer(encoding: string | undefined): boolean {
+  const lower = (encoding ?? '7bit').toLowerCase();
+  return IDENTITY.has(lower) || lower === 'base64' || lower === 'quoted-printable';
+}
+
 /** The decoded content, or undefined for an unknown encoding. */
 export function decodeTransfer(body: Buffer, encoding: string | undefined): Buffer | undefined {
+  if (!canDecodeTransfer(encoding)) return undefined;
   const lower = (encoding ?? '7bit').toLowerCase();
-  if (IDENTITY.has(lower)) return body;
   if (lower === 'base64') return Buffer.from(body.toString('latin1'), 'base64');
   if (lower === 'quoted-printable') return decodeQuotedPrintable(body);
-  return undefined;
+  return body;
 }
 
 const EQUALS = 0x3d;

@@ -147,6 +147,9 @@ describe('FETCH', () => {
       'a FETCH 1 (BINARY.SIZE[1] BINARY.PEEK[1] BINARY.SIZE[2])',
       Buffer.from('b FETCH 1 BINARY.PEEK[2]\r\n'),
       'c FETCH 1 BINARY.PEEK[3]',
+      // A BINARY that fails must not set \\Seen behind the client's back.
+      'c2 FETCH 1 (FLAGS BINARY[3])',
+      'c3 FETCH 1 FLAGS',
       'd FETCH 1 BINARY[1]<0.3>',
     ]);
     assert.deepEqual(lines, [
@@ -157,6 +160,9 @@ describe('FETCH', () => {
       '\x00\x01\x02)',
       'b OK FETCH completed',
       'c NO [UNKNOWN-CTE] Unknown Content-Transfer-Encoding x-uuencode',
+      'c2 NO [UNKNOWN-CTE] Unknown Content-Transfer-Encoding x-uuencode',
+      '* 1 FETCH (FLAGS ())',
+      'c3 OK FETCH completed',
       '* 1 FETCH (BINARY[1]<0> "caf" FLAGS (\\Seen))',
       'd OK FETCH completed',
     ]);
