@@ -193,13 +193,16 @@ async function exercise(session: ImapSession, tally: Tally, message: CorpusMessa
     const size = Number(answers.get(`BINARY.SIZE[${p}]`));
     if (binary === undefined || binary.length !== size) tally.fail(message, `BINARY.SIZE[${p}] ${size} for ${binary?.length} bytes`);
   }
-  // Unknown transfer encodings: RFC 3516 demands NO [UNKNOWN-CTE] for BINARY and BINARY.SIZE.
+  // Unknown transfer encodings: RFC 3516 demands NO [UNKNOWN-CTE] for BINARY and BINARY.SIZE,
+  // and a fetch that failed must not have set \Seen.
   for (const part of parts.filter((each) => !decodable(each))) {
-    for (const item of [`BINARY.PEEK[${part.path.join('.')}]`, `BINARY.SIZE[${part.path.join('.')}]`]) {
+    for (const item of [`BINARY[${part.path.join('.')}]`, `BINARY.SIZE[${part.path.join('.')}]`]) {
       const outcome = await session.run(`FETCH ${seq} (${item})`);
       tally.unknownCte += 1;
       if (outcome.done.status !== 'NO' || outcome.done.code !== 'UNKNOWN-CTE') tally.fail(message, `${item} (${part.encoding}) → ${outcome.done.status} [${outcome.done.code}]`);
     }
+    const flags = (await fetch(session, tally, message, seq, 'FLAGS'))?.get('FLAGS');
+    if (!Array.isArray(flags) || flags.includes('\\Seen')) tally.fail(message, `FLAGS ${JSON.stringify(flags)} after a failed BINARY`);
   }
   // Part numbers that do not exist.
   const deepest = parts.reduce((longest, part) => (part.path.length > longest.length ? part.path : longest), [1] as readonly number[]).join('.');
