@@ -2,12 +2,13 @@
 // `NO [TRYCREATE]` (RFC 3501 §6.3.11, §6.4.7), so clients offer to create it.
 import { isMailError } from '../../mail/errors';
 import { ImapError } from '../command';
+import { mailErrorText } from '../errors';
 
 export async function withTryCreate<T>(action: () => Promise<T>): Promise<T> {
   try {
     return await action();
   } catch (error) {
-    if (isMailError(error) && error.kind === 'nonexistent') throw new ImapError('NO', error.message, 'TRYCREATE');
+    if (isMailError(error) && error.kind === 'nonexistent') throw new ImapError('NO', mailErrorText(error), 'TRYCREATE');
     throw error;
   }
 }
