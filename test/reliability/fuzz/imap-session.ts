@@ -75,6 +75,7 @@ export async function runImapSession(worker: Worker, plan: ImapPlan, random: Ran
   follower.update();
   const input = sent.join('');
   problems.push(...transcriptProblems(follower, input));
+  if (server.output.includes(worker.area.root)) problems.push(`a response names a path on the server (${worker.area.root}/...)`);
   // A server may end a session early (LOGOUT, too many errors, an over-long line), but always says so.
   if (closedByServer && !follower.responses.some((response) => response.kind === 'untagged' && response.name === 'BYE')) {
     problems.push('closed the connection while the client was still sending, without BYE');

@@ -62,6 +62,7 @@ export async function runLineSession<S extends LineState>(protocol: LineProtocol
     const last = await client.line();
     if (typeof last !== 'string' || !protocol.lastRefusal.test(last)) state.problems.push(`malformed answer to the unfinished last line: ${JSON.stringify(last)}`);
   }
+  if (server.output.includes(worker.area.root)) state.problems.push(`a response names a path on the server (${worker.area.root}/...)`);
   if (client.unread > 0) state.problems.push(`${client.unread} bytes of output that answer nothing: ${JSON.stringify(server.output.toString('latin1').slice(-200))}`);
   if (state.ended) count(state.responses, 'closed');
   state.problems.push(...(await mailboxProblems(worker, users, 'small', permissionsFor(state.sent, protocol.removal, NEVER))));
