@@ -28,11 +28,13 @@ export function decodeQuotedPrintable(input: Buffer): Buffer {
   let length = 0;
   let at = 0;
   while (at < input.length) {
-    const byte = input[at] as number;
-    if (byte !== EQUALS) {
-      out[length++] = byte;
-      at += 1;
-      continue;
+    // The text up to the next "=" is copied as it is, in one native copy.
+    const equals = input.indexOf(EQUALS, at);
+    const plainEnd = equals < 0 ? input.length : equals;
+    if (plainEnd > at) {
+      length += input.copy(out, length, at, plainEnd);
+      at = plainEnd;
+      if (at >= input.length) break;
     }
     const high = hexValue(input[at + 1]);
     const low = hexValue(input[at + 2]);
@@ -47,7 +49,7 @@ export function decodeQuotedPrintable(input: Buffer): Buffer {
     if (input[next] === CR && input[next + 1] === LF) next += 2;
     else if (input[next] === LF) next += 1;
     else if (next < input.length) {
-      out[length++] = byte;
+      out[length++] = EQUALS;
       at += 1;
       continue;
     }
