@@ -131,7 +131,10 @@ describe('concurrent load through xinetd', () => {
 
     const verdict = await verifyMailboxes(users, loadConfig({ path: area.configPath }), ledger, area.spool);
     const failures = server.failures();
-    const syslogErrors = listener.records.filter((record) => record.severity <= SYSLOG_ERR).map((record) => `${record.ident}: ${record.message}`);
+    // ipop3d logs a lock it could not get at err (counted above as contention).
+    const syslogErrors = listener.records
+      .filter((record) => record.severity <= SYSLOG_ERR && !/ is locked by another process$/.test(record.message))
+      .map((record) => `${record.ident}: ${record.message}`);
     for (const line of figures.summary(seconds)) t.diagnostic(line);
     t.diagnostic(`afterwards: ${verdict.messages} messages in ${users.length * 3} mailboxes checked byte for byte, ${verdict.doubtful} in doubt after failed sessions; xinetd FAIL lines ${failures.length}; syslog errors ${syslogErrors.length}`);
 

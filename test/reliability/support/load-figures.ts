@@ -7,8 +7,11 @@
 // that differ from what was stored. Contention answers are counted apart:
 // a second session's SELECT getting [READ-ONLY], a read-only session's
 // STORE/MOVE/EXPUNGE refused with NO, NO [INUSE], NO [EXPUNGEISSUE] after a
-// FETCH met a message another session expunged (the others are served), and
-// POP3's -ERR [IN-USE] (after which the server closes the connection).
+// FETCH met a message another session expunged (the others are served),
+// POP3's -ERR [IN-USE] (after which the server closes the connection), and a
+// mailbox lock not obtained within its 20 s (IMAP NO [UNAVAILABLE] "is locked
+// by another process", POP3 -ERR [SYS/TEMP] at login or QUIT): the command
+// did nothing, which the final check holds the servers to.
 
 export class LoadError extends Error {}
 
@@ -30,6 +33,7 @@ export class LoadFigures {
   readOnlyRefusals = 0;
   inUse = 0;
   expungeIssues = 0;
+  lockTimeouts = 0;
   open = 0;
   peakOpen = 0;
   readonly errors: string[] = [];
@@ -58,7 +62,7 @@ export class LoadFigures {
     return [
       `sessions ${this.sessions} (IMAP ${this.imapSessions}, POP3 ${this.popSessions}; plain ${this.transports.plain}, STARTTLS/STLS ${this.transports.starttls}, implicit TLS ${this.transports.implicit}; APOP ${this.apopLogins}), peak ${this.peakOpen} open at once`,
       `commands ${this.commands}; messages fetched ${this.fetched}, appended ${this.appended}, copied ${this.copied}, moved ${this.moved}, expunged ${this.expunged}, deleted by POP3 ${this.popDeleted}`,
-      `contention answers: SELECT read-only ${this.readOnlySelects}, NO on a read-only mailbox ${this.readOnlyRefusals}, in use ${this.inUse}, FETCH met an expunged message ${this.expungeIssues}`,
+      `contention answers: SELECT read-only ${this.readOnlySelects}, NO on a read-only mailbox ${this.readOnlyRefusals}, in use ${this.inUse}, FETCH met an expunged message ${this.expungeIssues}, lock wait timed out ${this.lockTimeouts}`,
       `throughput over ${seconds.toFixed(1)} s: ${rate(this.sessions)} sessions/s, ${rate(this.commands)} commands/s`,
       `protocol errors ${this.errors.length}`,
     ];

@@ -61,6 +61,10 @@ class ImapLoadSession {
       this.plan.figures.inUse += 1;
       return undefined;
     }
+    if (status === 'NO' && /^\S+ NO \[UNAVAILABLE\] .*is locked by another process$/.test(tagged)) {
+      this.plan.figures.lockTimeouts += 1;
+      return undefined;
+    }
     if (status === 'NO' && expectation === 'may-refuse' && this.readOnly && !/\[SERVERBUG\]/.test(tagged)) {
       this.plan.figures.readOnlyRefusals += 1;
       return undefined;
@@ -85,11 +89,15 @@ class ImapLoadSession {
     return { message, uidValidity: Number(appended[1]), uid: Number(appended[2]) };
   }
 
-  /** UID and Message-ID of every message; a Message-ID twice or one nobody stored is an error. */
-  async inventory(folder: Folder): Promise<Map<string, number>> {
+  /**
+   * UID and Message-ID of every message (undefined when refused for
+   * contention); a Message-ID twice or one nobody stored is an error.
+   */
+  async inventory(folder: Folder): Promise<Map<string, number> | undefined> {
     const answer = await this.ask('UID FETCH 1:* (UID FLAGS RFC822.SIZE BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)])', `FETCH headers of ${folder}`);
+    if (!answer) return undefined;
     const uids = new Map<string, number>();
-    for (const line of answer?.lines ?? []) {
+    for (const line of answer.lines) {
       // Other FETCH lines are flag changes made by other sessions.
       if (!/^\* \d+ FETCH .*BODY\[HEADER\.FIELDS/.test(line)) continue;
       const uid = Number(/\bUID (\d+)/.exec(line)?.[1]);
@@ -142,18 +150,21 @@ export async function imapSession(plan: SessionPlan): Promise<void> {
 
 async function work(session: ImapLoadSession, plan: SessionPlan): Promise<void> {
   const { figures, ledger, user } = plan;
+  // A SELECT or a first FETCH refused for contention ends the session politely.
   const selected = await session.ask('SELECT INBOX', 'SELECT INBOX');
-  session.readOnly = /\[READ-ONLY\]/.test(selected?.tagged ?? '');
+  if (!selected) return;
+  session.readOnly = /\[READ-ONLY\]/.test(selected.tagged);
   if (session.readOnly) figures.readOnlySelects += 1;
 
   const inbox = await session.inventory('INBOX');
+  if (!inbox) return;
   for (const seed of plan.seeds) if (!inbox.has(seed)) throw new LoadError(`INBOX lost the seed ${seed}`);
   const [someId, someUid] = pick([...inbox.entries()]);
   await session.fetchAndCompare(someUid, someId, chance(0.5));
   const seed = pick(plan.seeds);
   const seedUid = inbox.get(seed) ?? 0;
   const found = await session.ask(`UID SEARCH HEADER Message-ID "${seed}"`, 'SEARCH HEADER');
-  if (!found?.lines.some((line) => new RegExp(`^\\* SEARCH( \\d+)* ${seedUid}\\b`).test(line))) throw new LoadError(`SEARCH did not find ${seed} (UID ${seedUid})`);
+  if (found && !found.lines.some((line) => new RegExp(`^\\* SEARCH( \\d+)* ${seedUid}\\b`).test(line))) throw new LoadError(`SEARCH did not find ${seed} (UID ${seedUid})`);
   await session.ask(chance(0.5) ? 'SEARCH UNSEEN' : 'SEARCH SUBJECT "load seed"', 'SEARCH');
 
   const self = await session.append('INBOX', 'self');
@@ -182,7 +193,8 @@ async function work(session: ImapLoadSession, plan: SessionPlan): Promise<void> 
 
   if (folderMessage && chance(0.4)) {
     const folder = await session.ask('SELECT Load', 'SELECT Load');
-    session.readOnly = /\[READ-ONLY\]/.test(folder?.tagged ?? '');
+    if (!folder) return;
+    session.readOnly = /\[READ-ONLY\]/.test(folder.tagged);
     if (session.readOnly) figures.readOnlySelects += 1;
     await session.fetchAndCompare(folderMessage.uid, folderMessage.message.id, true);
     await expungeOwn(session, plan, 'Load', folderMessage.message.id, folderMessage.uid);

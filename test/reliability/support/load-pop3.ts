@@ -98,9 +98,10 @@ export async function pop3Session(plan: SessionPlan, apop: boolean): Promise<voi
     if (apop && !digest) throw new LoadError(`APOP: no timestamp in ${greeting}`);
     if (digest) figures.apopLogins += 1;
     else await session.ask(`USER ${user}`, 'USER');
-    const login = await session.ask(digest ? `APOP ${user} ${digest}` : `PASS ${plan.password}`, digest ? 'APOP' : 'PASS', /^-ERR \[IN-USE\] /);
+    const login = await session.ask(digest ? `APOP ${user} ${digest}` : `PASS ${plan.password}`, digest ? 'APOP' : 'PASS', /^-ERR \[(IN-USE|SYS\/TEMP)\] Cannot open your mailbox: /);
     if (login.startsWith('-ERR')) {
-      figures.inUse += 1;
+      if (login.startsWith('-ERR [IN-USE]')) figures.inUse += 1;
+      else figures.lockTimeouts += 1;
       await client.closedByServer(HANG_MS);
       return;
     }
@@ -133,8 +134,13 @@ export async function pop3Session(plan: SessionPlan, apop: boolean): Promise<voi
       taken.set(uidl, offered);
       await session.ask(`DELE ${number}`, 'DELE');
     }
-    await session.ask('QUIT', 'QUIT');
+    // A lock not obtained for the deletions leaves them all undone.
+    const quit = await session.ask('QUIT', 'QUIT', /^-ERR \[SYS\/TEMP\] Some deleted messages were not removed: Mailbox temporarily unavailable/);
     await client.closedByServer(HANG_MS);
+    if (quit.startsWith('-ERR')) {
+      figures.lockTimeouts += 1;
+      return;
+    }
     for (const [uidl, id] of taken) {
       ledger.takenByPop(user, uidl);
       ledger.add(user, 'INBOX', id, -1);
