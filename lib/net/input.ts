@@ -94,11 +94,29 @@ export class InputReader {
 
   /** Exactly `count` bytes, or undefined when the input ends first. */
   async bytes(count: number): Promise<Buffer | undefined> {
+    // A big literal is copied into place as it arrives: keeping its chunks
+    // until the last one and joining them then would need twice its size.
+    if (count > HIGH_WATER) return this.bytesInPlace(count);
     while (this.buffered < count) {
       if (this.ended) return undefined;
       await this.waitForData();
     }
     return this.consume(count);
+  }
+
+  private async bytesInPlace(count: number): Promise<Buffer | undefined> {
+    const result = Buffer.allocUnsafe(count);
+    let filled = 0;
+    while (filled < count) {
+      const first = this.chunks[0];
+      if (!first) {
+        if (this.ended) return undefined;
+        await this.waitForData();
+        continue;
+      }
+      filled += this.consume(Math.min(first.length, count - filled)).copy(result, filled);
+    }
+    return result;
   }
 
   /** Resolves when input is available or has ended, without consuming it. */

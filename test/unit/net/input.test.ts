@@ -51,3 +51,17 @@ it('gives up at once on a line that runs past the skip limit, leaving the rest u
   assert.equal(error.whole, false);
   assert.equal(error.head.toString(), 'x'.repeat(25));
 });
+
+it('assembles a big counted run from many chunks, and reports an end inside it', async () => {
+  const { input, feed } = reader();
+  const pending = input.bytes(1024 * 1024);
+  for (let index = 0; index < 256; index++) feed.write(Buffer.alloc(4096, index % 251));
+  feed.write('tail\n');
+  const data = await pending;
+  assert.equal(data?.length, 1024 * 1024);
+  assert.equal(data?.[4096 * 255], 255 % 251);
+  assert.equal((await input.line(10))?.toString(), 'tail');
+  const short = input.bytes(1024 * 1024);
+  feed.end(Buffer.alloc(1000));
+  assert.equal(await short, undefined);
+});
