@@ -29,3 +29,28 @@ export class MailError extends Error {
 export function isMailError(error: unknown): error is MailError {
   return error instanceof MailError;
 }
+
+/**
+ * What a client is told: a failure the file system reported carries its
+ * errno text, which names paths on the server (the home directory, temporary
+ * files) and belongs in the log, not on the wire.
+ */
+const CLIENT_TEXTS: Readonly<Record<MailErrorKind, string>> = {
+  nonexistent: 'Mailbox does not exist',
+  expunged: 'Message was expunged',
+  exists: 'Mailbox already exists',
+  'in-use': 'Mailbox is in use by another session',
+  'too-big': 'Too large',
+  'no-permission': 'Permission denied',
+  'bad-name': 'Invalid mailbox name',
+  cannot: 'Not possible for this mailbox',
+  'read-only': 'Mailbox is read-only',
+  'over-quota': 'Disk full or over quota',
+  temporary: 'Mailbox temporarily unavailable; try again later',
+  corrupt: 'Mailbox file is damaged',
+};
+
+export function clientText(error: MailError): string {
+  const cause = error.cause as { code?: unknown } | undefined;
+  return typeof cause?.code === 'string' ? CLIENT_TEXTS[error.kind] : error.message;
+}

@@ -1,5 +1,5 @@
 // Storage errors mapped once to POP3 answers with RFC 2449/3206 codes.
-import { isMailError, type MailErrorKind } from '../mail/errors';
+import { clientText, isMailError, type MailErrorKind } from '../mail/errors';
 import { err, type ResponseCode } from './wire';
 
 const CODES: Record<MailErrorKind, ResponseCode> = {
@@ -27,7 +27,7 @@ const TEXTS: Partial<Record<MailErrorKind, string>> = {
 
 /** The -ERR line for a failure; unexpected errors are temporary server faults. */
 export function errorResponse(error: unknown, context: string): string {
-  if (isMailError(error)) return err(`${context}: ${TEXTS[error.kind] ?? error.message}`, CODES[error.kind]);
+  if (isMailError(error)) return err(`${context}: ${TEXTS[error.kind] ?? clientText(error)}`, CODES[error.kind]);
   return err(`${context}: server error`, 'SYS/TEMP');
 }
 
