@@ -120,6 +120,8 @@ export function implicitTlsPorts(servicesText?: string): number[] {
   }
   const ports = new Map<string, number>();
   for (const line of text.split('\n')) {
+    // Every TCP connection reads the file: skip the other services' lines unparsed.
+    if (!line.includes('imaps') && !line.includes('pop3s')) continue;
     const [name = '', portProto = '', ...aliases] = line.replace(/#.*/, '').trim().split(/\s+/);
     const match = /^(\d+)\/tcp$/.exec(portProto);
     if (!match) continue;
