@@ -44,8 +44,9 @@ export function readHeader(buf: Buffer, start: number, limit: number): HeaderBlo
       if (fieldStart >= 0) fields.push({ name, start: fieldStart, valueStart, end: at });
       fieldStart = -1;
       if (blank) return { fields, end: lineEnd };
-      const colon = buf.indexOf(COLON, at);
-      if (colon !== -1 && colon < lineEnd) {
+      // Only this line is searched: a colon-less header line must not scan the rest of the message.
+      const colon = buf.subarray(at, lineEnd).indexOf(COLON) + at;
+      if (colon >= at) {
         name = fieldName(buf, at, colon);
         fieldStart = at;
         valueStart = colon + 1;

@@ -19,6 +19,13 @@ describe('headers', () => {
     assert.deepEqual(fieldValues(message, block, 'to'), ['a@b']);
   });
 
+  it('a header of 400,000 lines without a colon is read line by line (each colon search once took the rest of the message)', () => {
+    const message = Buffer.from(`${'x\r\n'.repeat(400000)}Subject: last\r\n\r\nbody: here\r\n`);
+    const block = readHeader(message, 0, message.length);
+    assert.deepEqual(block.fields.map((field) => field.name), ['subject']);
+    assert.equal(block.end, message.length - 'body: here\r\n'.length);
+  });
+
   it('unfolds like UW: the fold becomes one space, further white space stays', () => {
     assert.equal(unfold('a\r\n\tb\r\n  c'), 'a b  c');
   });
