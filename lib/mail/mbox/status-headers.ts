@@ -52,8 +52,9 @@ export function hiddenHeader(buffer: Buffer, start: number, end: number): Hidden
     return undefined;
   }
   const limit = Math.min(end, start + LONGEST_HIDDEN + 1);
-  const colon = buffer.indexOf(0x3a, start);
-  if (colon < 0 || colon >= limit) return undefined;
+  // Searched within the longest name only: a colon-less line must not scan the rest of the buffer.
+  const colon = buffer.subarray(start, limit).indexOf(0x3a) + start;
+  if (colon < start) return undefined;
   return HIDDEN.get(buffer.toString('latin1', start, colon).toLowerCase());
 }
 
