@@ -211,6 +211,7 @@ function cases(size: Sizes): Case[] {
     ['a subject of "(fwd)" trailers', raw('From: trailers@example.org\nSubject: x', '(fwd)'.repeat(size.bytes / 20), '\n\nbody\n')],
     ['a subject of [blobs]', raw('From: blobs@example.org\nSubject: ', '[a]'.repeat(size.bytes / 12), 'x\n\nbody\n')],
     ['a subject of nested [fwd: ] wrappers', raw('From: wrapped@example.org\nSubject: ', '[fwd:'.repeat(size.bytes / 20), 'x', ']'.repeat(size.bytes / 20), '\n\nbody\n')],
+    [`${number(size.count * 20)} header lines without a colon`, raw('x\nS\n'.repeat(size.count * 10), `Subject: colon-less ${WORD}\n\nbody: the first colon\n`), ['subject']],
     ['garbage dates', raw('From: date@example.org\nDate: yesterday at noon\nDate: 99 Foo 99999 99:99:99 +9999\nSubject: garbage date\n\nbody\n')],
     ['a date with NUL and 8-bit bytes', raw('From: date2@example.org\nDate: Mon, 32 Jan 2024 25:61:61 \x00\xff\nSubject: bad date 2\n\nbody\n')],
     ['body lines starting with "From "', raw(HEAD('from lines'), '\nFrom here on\nFrom the start\n>From quoted\n')],
