@@ -62,6 +62,8 @@ export class MboxMailbox implements Mailbox {
   private readonly reader: ReadAhead;
   /** The read-ahead block last found to match the file as indexed (rawMessage). */
   private checkedBlock = -1;
+  /** True while COPY writes into this same file, holding its lock. */
+  private copyingIntoSelf = false;
 
   private constructor(
     private readonly context: MboxContext,
@@ -192,39 +194,50 @@ export class MboxMailbox implements Mailbox {
     return servedHeader(await this.rawMessage(row), this.state.index, row);
   }
 
-  private fileUnchanged(): boolean {
-    const stats = fstatSync(this.file.fd);
-    return stats.size === this.known.size && stats.mtimeMs === this.known.mtimeMs;
-  }
-
   /**
    * [From line, end of text) of a row, through the read-ahead blocks. The
    * file is checked after the read: if another program rewrote it since the
-   * index was made, the bytes at the old position may be another message,
-   * so the index catches up (flag changes are reported at the next poll)
-   * and the row is read again from its new position.
+   * index was made, the bytes at the old place may be another message, so
+   * the index catches up (flag changes are reported at the next poll) and
+   * the row is read again holding the lock, so that nobody moves it meanwhile.
    */
   private async rawMessage(row: number): Promise<Buffer> {
-    const index = this.state.index;
-    for (let attempt = 0; ; attempt++) {
-      if (index.bits(row) & GHOST) throw new MailError('expunged', 'Message was removed by another program');
-      const start = index.startOf(row);
-      const end = index.endOf(row);
-      const raw = await this.reader.range(start, end);
-      // Bytes read before a check that found the file unchanged are good:
-      // one check per block read, not one per message.
-      const block = this.reader.blocks;
-      const unchanged = block === this.checkedBlock || this.fileUnchanged();
-      if (unchanged) this.checkedBlock = block;
-      const intact = raw.length === end - start && raw.toString('latin1', 0, 5) === 'From ';
-      if (unchanged && intact) return raw;
-      this.reader.reset();
-      if (!intact || attempt > 0) this.needsResync = true;
-      if (attempt > 0) throw new MailError('temporary', 'The mailbox was changed by another program; try again');
-      await this.locked(this.readOnly ? 'parse' : 'write', async () => {
-        for (const changed of await this.catchUp()) this.unreportedFlags.push(index.uid(changed));
-      });
+    const raw = await this.readRow(row);
+    // Bytes read before a check that found the file as indexed are good:
+    // one check per block read, not one per message.
+    const block = this.reader.blocks;
+    if (raw && (block === this.checkedBlock || (await this.stillAsIndexed()))) {
+      this.checkedBlock = block;
+      return raw;
     }
+    this.reader.reset();
+    if (!raw) this.needsResync = true;
+    // COPY into this same file holds its lock already: waiting for it would never end.
+    if (this.copyingIntoSelf) throw new MailError('temporary', 'The mailbox was changed by another program; try again');
+    return this.locked(this.readOnly ? 'parse' : 'write', async () => {
+      for (const changed of await this.catchUp()) this.unreportedFlags.push(this.state.index.uid(changed));
+      const again = await this.readRow(row);
+      if (again) return again;
+      this.needsResync = true;
+      throw new MailError('temporary', 'The mailbox was changed by another program; try again');
+    });
+  }
+
+  /** The row's bytes when they look like its message; throws for one another program expunged. */
+  private async readRow(row: number): Promise<Buffer | undefined> {
+    const index = this.state.index;
+    if (index.bits(row) & GHOST) throw new MailError('expunged', 'Message was removed by another program');
+    const start = index.startOf(row);
+    const end = index.endOf(row);
+    const raw = await this.reader.range(start, end);
+    return raw.length === end - start && raw.toString('latin1', 0, 5) === 'From ' ? raw : undefined;
+  }
+
+  /** Whether the indexed messages are still where the index says: the file is unchanged, or only grew by appends. */
+  private async stillAsIndexed(): Promise<boolean> {
+    const stats = fstatSync(this.file.fd);
+    if (stats.size === this.known.size && stats.mtimeMs === this.known.mtimeMs) return true;
+    return stats.size > this.known.size && (await this.tailIntact());
   }
 
   // --- flags --------------------------------------------------------------
@@ -377,9 +390,11 @@ export class MboxMailbox implements Mailbox {
   async copy(seqs: readonly number[], destination: string): Promise<CopyResult> {
     const rows = seqs.map((seq) => this.row(seq));
     const target = this.request.openDestination(destination);
+    this.copyingIntoSelf = target.dev === this.file.dev && target.ino === this.file.ino;
     try {
       return await this.copyInto(rows, target);
     } finally {
+      this.copyingIntoSelf = false;
       await target.release();
     }
   }

@@ -61,3 +61,22 @@ describe('mail appended and partly expunged by others between two polls', () => 
     await writer.close({ expunge: false });
   });
 });
+
+describe('COPY into the same mailbox after another session rewrote it', () => {
+  it('answers "try again" instead of waiting for its own lock, and works after a poll', { timeout: 30_000 }, async () => {
+    await area.store.create('Self');
+    await area.store.append('Self', ['a', 'b', 'c'].map((subject) => ({ data: message(subject), flags: [] })));
+    const writer = await area.store.open('Self', { readOnly: false });
+    const reader = await area.another().open('Self', { readOnly: true });
+    writer.setFlags([1], 'add', ['\\Deleted']);
+    await writer.expunge();
+    await assert.rejects(reader.copy([3], 'Self'), (error) => isMailError(error) && error.kind === 'temporary');
+    await reader.poll({ allowExpunge: true });
+    const copied = await reader.copy([2], 'Self');
+    assert.equal(copied.destinationUids.length, 1);
+    await reader.poll({ allowExpunge: true });
+    assert.deepEqual(await reader.read(3), message('c'));
+    await reader.close({ expunge: false });
+    await writer.close({ expunge: false });
+  });
+});
