@@ -186,9 +186,14 @@ function randomSession(random: Random, login: ImapLogin, inbox: InboxKind): Imap
   return finishPlan('random', login, inbox, commands, ['tokens'], random);
 }
 
+const OPEN = ['SELECT INBOX', 'SELECT INBOX', `SELECT ${FOLDER}`, 'EXAMINE INBOX'];
+
 function lockstepSession(random: Random, login: ImapLogin, inbox: InboxKind): ImapPlan {
   const count = random.int(3, 25);
-  const commands = Array.from({ length: count }, (_, index) => validCommand(random, `s${index}`));
+  // Mostly with a mailbox selected (and now and then selected again), so the
+  // commands of the selected state run too, not only their refusals.
+  const commands = Array.from({ length: count }, (_, index) =>
+    (index === 0 && random.chance(0.7)) || random.chance(0.08) ? `s${index} ${random.pick(OPEN)}\r\n` : validCommand(random, `s${index}`));
   const mutations = ['valid'];
   return { kind: 'lockstep', login, inbox, commands: withLogin(login, commands), mutations };
 }
