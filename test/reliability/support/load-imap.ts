@@ -96,33 +96,51 @@ class ImapLoadSession {
   async inventory(folder: Folder): Promise<Map<string, number> | undefined> {
     const answer = await this.ask('UID FETCH 1:* (UID FLAGS RFC822.SIZE BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)])', `FETCH headers of ${folder}`);
     if (!answer) return undefined;
-    const uids = new Map<string, number>();
+    // By sequence number, as the answer goes: an EXPUNGE after the FETCH lines removes one.
+    const messages: Array<{ readonly id: string; readonly uid: number }> = [];
     for (const line of answer.lines) {
+      const expunged = /^\* (\d+) EXPUNGE$/.exec(line);
+      if (expunged) messages.splice(Number(expunged[1]) - 1, 1);
       // Other FETCH lines are flag changes made by other sessions.
-      if (!/^\* \d+ FETCH .*BODY\[HEADER\.FIELDS/.test(line)) continue;
+      const fetched = /^\* (\d+) FETCH .*BODY\[HEADER\.FIELDS/.exec(line);
+      if (!fetched) continue;
       const uid = Number(/\bUID (\d+)/.exec(line)?.[1]);
       const id = messageIdOf(line);
       if (!id || !uid) throw new LoadError(`FETCH headers of ${folder}: no UID or Message-ID in ${line.slice(0, 200)}`);
       if (!this.plan.ledger.text(id)) throw new LoadError(`${folder}: a message nobody stored: ${id}`);
+      messages[Number(fetched[1]) - 1] = { id, uid };
+    }
+    const uids = new Map<string, number>();
+    for (const { id, uid } of messages) {
       if (folder === 'INBOX' && uids.has(id)) throw new LoadError(`INBOX holds ${id} twice`);
       uids.set(id, uid);
     }
     return uids;
   }
 
-  /** Fetches a whole message and compares it with what was stored. */
+  /**
+   * Fetches a whole message and compares it with what was stored. Another
+   * session may have expunged it meanwhile: then the answer reports the
+   * EXPUNGE, or ends NO [EXPUNGEISSUE] (both counted), and carries no body.
+   */
   async fetchAndCompare(uid: number, id: string, peek: boolean): Promise<void> {
     const item = peek ? 'BODY.PEEK[]' : 'BODY[]';
     const answer = await this.ask(`UID FETCH ${uid} ${item}`, `FETCH ${item}`);
-    if (answer && / NO \[EXPUNGEISSUE\]/.test(answer.tagged)) return;
-    const line = answer?.lines.find((entry) => entry.startsWith('* ') && new RegExp(`\\bUID ${uid}\\b`).test(entry));
+    if (!answer) return;
+    const line = answer.lines.find((entry) => new RegExp(`^\\* \\d+ FETCH \\(.*\\bUID ${uid}\\b.*BODY\\[\\] \\{`, 's').test(entry));
+    if (!line && answer.lines.some((entry) => / EXPUNGE$/.test(entry))) {
+      this.plan.figures.expungeIssues += 1;
+      return;
+    }
+    if (/ NO \[EXPUNGEISSUE\]/.test(answer.tagged)) return;
     const literal = line ? /BODY\[\] \{(\d+)\}\r\n/.exec(line) : null;
-    if (!line || !literal) throw new LoadError(`FETCH ${item} of UID ${uid}: no body in ${answer?.lines.join(' | ').slice(0, 200)}`);
+    if (!line || !literal) throw new LoadError(`FETCH ${item} of UID ${uid}: no body in ${answer.lines.join(' | ').slice(0, 200)}`);
     const start = (literal.index ?? 0) + literal[0].length;
     const served = Buffer.from(line.slice(start, start + Number(literal[1])), 'latin1');
     if (!served.equals(this.plan.ledger.text(id) ?? Buffer.alloc(0))) throw new LoadError(`FETCH ${item}: ${id} differs from what was stored`);
     this.plan.figures.fetched += 1;
   }
+
 }
 
 export async function imapSession(plan: SessionPlan): Promise<void> {
