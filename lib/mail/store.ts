@@ -321,9 +321,7 @@ class FileMailStore implements MailStore {
   /** Opens the file of an existing mailbox; a missing INBOX is an empty one. */
   private openExisting(resolved: ResolvedName): SharedFile {
     try {
-      // INBOX may be ~/mbox, which inboxPath() already confined; the spool file itself is never a link.
-      const followsLink = this.policy.allowOutside || (resolved.isInbox && resolved.path !== spoolPath(this.policy));
-      return openShared(resolved.path, { noFollow: !followsLink });
+      return openShared(resolved.path, { noFollow: !this.followsLink(resolved) });
     } catch (error) {
       if (resolved.isInbox && error instanceof MailError && error.kind === 'nonexistent') {
         return openShared(resolved.path, { create: true, mode: 0o600, noFollow: true });
@@ -332,12 +330,21 @@ class FileMailStore implements MailStore {
     }
   }
 
+  /**
+   * Whether the last level may be a symbolic link: only for ~/mbox as INBOX,
+   * which inboxPath() confined; the spool file and folders never are links.
+   */
+  private followsLink(resolved: ResolvedName): boolean {
+    return this.policy.allowOutside || (resolved.isInbox && resolved.path !== spoolPath(this.policy));
+  }
+
   /** openExisting, or undefined for an INBOX that does not exist and cannot be created. */
   private openUnlessAbsent(resolved: ResolvedName): SharedFile | undefined {
     try {
       return this.openExisting(resolved);
     } catch (error) {
-      if (!resolved.isInbox || !isMailError(error)) throw error;
+      // A spool that exists but cannot be opened (a link, say) is an error, not an INBOX waiting for mail.
+      if (!resolved.isInbox || !isMailError(error) || existsOrLink(resolved.path)) throw error;
       return undefined;
     }
   }
@@ -377,6 +384,7 @@ class FileMailStore implements MailStore {
       ...options,
       name: resolved.name,
       path: resolved.path,
+      noFollow: !this.followsLink(resolved),
       ...(uidValidity === undefined ? {} : { uidValidity }),
       openDestination: (destination) => this.openExisting(resolveName(this.policy, destination)),
       ...(movesSpool ? { beforePoll: (target: SharedFile, section: LockedSection) => moveSpoolMail(this.context, spool, target, section) } : {}),

@@ -533,3 +533,47 @@ describe('hostile mailbox names (ipop2d FOLD)', () => {
     );
   });
 });
+
+describe('INBOX never follows a link out of the area (imapd)', () => {
+  const cases: ReadonlyArray<{ readonly what: string; prepare(area: Area): void; readonly expect: RegExp }> = [
+    {
+      what: '~/mbox linked to a file outside: INBOX stays the spool file',
+      prepare: (area) => symlinkSync(join(area.outside, 'secret'), join(area.mail.home, 'mbox')),
+      expect: /^\* 2 EXISTS$/m,
+    },
+    {
+      what: 'the spool file is a link to a file outside: refused',
+      prepare: (area) => {
+        rmSync(area.mail.inbox);
+        symlinkSync(join(area.outside, 'secret'), area.mail.inbox);
+      },
+      expect: /^n1 NO /m,
+    },
+    {
+      what: "the spool file is a link to another user's spool file: refused",
+      prepare: (area) => {
+        rmSync(area.mail.inbox);
+        symlinkSync(area.otherSpool, area.mail.inbox);
+      },
+      expect: /^n1 NO /m,
+    },
+  ];
+  for (const { what, prepare, expect } of cases) {
+    it(what, async (t) => {
+      if (!requireRoot(t)) return;
+      const area = new Area();
+      t.after(() => area.remove());
+      prepare(area);
+      const untouched = area.snapshot();
+      const imapd = startImapd(area);
+      t.after(() => imapd.kill());
+      assert.match((await imapd.client.line()) ?? '', /^\* PREAUTH /);
+      const answer = (await imapd.client.command('n1', 'SELECT INBOX')).join('\n');
+      assert.match(answer, expect);
+      assert.doesNotMatch((await imapd.client.command('n2', 'FETCH 1:* BODY.PEEK[]')).join('\n'), new RegExp(SECRET_MARK));
+      await imapd.client.command('n3', 'LOGOUT');
+      await imapd.done;
+      assert.deepEqual(area.snapshot(), untouched);
+    });
+  }
+});
