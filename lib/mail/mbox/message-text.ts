@@ -43,6 +43,8 @@ export function servedMessage(raw: Buffer, index: MessageIndex, row: number): Bu
 }
 
 const COUNT_CHUNK = 1 << 18;
+/** Shared by every count: the reads are synchronous, so one buffer serves them all (no garbage per message). */
+let countBuffer: Buffer | undefined;
 
 /**
  * CRLF size of file bytes [start, end): their length plus one for every LF
@@ -50,16 +52,18 @@ const COUNT_CHUNK = 1 << 18;
  * synchronously; it reads the text once, in 256 KB pieces.
  */
 export function countServed(fd: number, start: number, end: number): number {
-  const buffer = Buffer.allocUnsafe(Math.min(COUNT_CHUNK, Math.max(1, end - start)));
+  countBuffer ??= Buffer.allocUnsafe(COUNT_CHUNK);
+  const buffer = countBuffer;
   let bare = 0;
   let previous = -1;
   for (let position = start; position < end; ) {
     const got = readSync(fd, buffer, 0, Math.min(buffer.length, end - position), position);
     if (got === 0) break;
-    for (let at = buffer.indexOf(0x0a); at >= 0 && at < got; at = buffer.indexOf(0x0a, at + 1)) {
-      if ((at === 0 ? previous : buffer[at - 1]) !== 0x0d) bare++;
+    const data = buffer.subarray(0, got);
+    for (let at = data.indexOf(0x0a); at >= 0; at = data.indexOf(0x0a, at + 1)) {
+      if ((at === 0 ? previous : data[at - 1]) !== 0x0d) bare++;
     }
-    previous = buffer[got - 1] ?? -1;
+    previous = data[got - 1] ?? -1;
     position += got;
   }
   return end - start + bare;
