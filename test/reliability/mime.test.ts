@@ -15,6 +15,7 @@ import assert from 'node:assert/strict';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { after, describe, it, type TestContext } from 'node:test';
+import { MAX_DEPTH, MAX_PARTS } from '../../lib/mail/mime/structure';
 import { MailHome } from '../protocol/imap/mail-home';
 import { LOOPBACK_PLAINTEXT, PopClient, PopHome, startPop } from '../protocol/pop3/pop-home';
 import { served, toMbox } from './mime-corpus/mbox';
@@ -293,7 +294,7 @@ describe('malformed mail', () => {
       const [code, signal] = await exited;
       report(t, `messages in corpus: ${corpus.length} (${toMbox(corpus).length} bytes of mbox)`);
       report(t, `IMAP commands: ${session.commands}; FETCH items served: ${tally.fetchItems}; response bytes: ${tally.responseBytes}`);
-      report(t, `part numbers fetched: ${tally.parts} (most in one message: ${tally.mostParts}; deepest: ${tally.deepest} levels)`);
+      report(t, `part numbers fetched: ${tally.parts} (most in one message: ${tally.mostParts}, cap ${MAX_PARTS}; deepest: ${tally.deepest} levels, nesting cap ${MAX_DEPTH})`);
       report(t, `BINARY answers NO [UNKNOWN-CTE] checked: ${tally.unknownCte}`);
       report(t, `messages appended and read back byte for byte: ${tally.appended}`);
       report(t, `failures: ${tally.failures.length}`);
@@ -301,6 +302,8 @@ describe('malformed mail', () => {
       assert.deepEqual(tally.failures.slice(0, 60), []);
       assert.deepEqual([code, signal], [0, null], 'imapd exits cleanly');
       assert.ok(peakKb < PEAK_RSS_LIMIT_KB, `peak RSS ${peakKb} kB`);
+      // The caps hold: one level for the root's body part, a few parts for the cut-off remainder.
+      assert.ok(tally.deepest <= MAX_DEPTH + 1 && tally.mostParts < MAX_PARTS + 10, `${tally.deepest} levels, ${tally.mostParts} parts`);
     } finally {
       clearTimeout(killer);
       child.kill('SIGKILL');
