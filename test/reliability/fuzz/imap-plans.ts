@@ -14,13 +14,14 @@ import type { Random } from '../../../bench/random';
 import { FIXTURES } from '../../helpers/paths';
 import { parseScript } from '../../protocol/imap/script';
 import { FOLDER, PAM_PASSWORD, PAM_USER, VIRTUAL_PASSWORD, VIRTUAL_USER, type InboxKind } from './mail-area';
-import { literal, mutate, WEIRD_NUMBERS, EIGHT_BIT } from './mutate';
+import { literal, mutate, mutateFramed, WEIRD_NUMBERS, EIGHT_BIT } from './mutate';
 
 /** How the session gets (or does not get) past authentication. */
 export type ImapLogin = 'preauth' | 'password' | 'pam' | 'none';
 
 export interface ImapPlan {
-  readonly kind: 'mutated' | 'random' | 'lockstep';
+  /** lockstep: valid commands; framed: mutated commands that stay one line each, also sent in lockstep. */
+  readonly kind: 'mutated' | 'random' | 'lockstep' | 'framed';
   readonly login: ImapLogin;
   readonly inbox: InboxKind;
   /** Whole commands (with their literals), latin1. */
@@ -198,6 +199,19 @@ function lockstepSession(random: Random, login: ImapLogin, inbox: InboxKind): Im
   return { kind: 'lockstep', login, inbox, commands: withLogin(login, commands), mutations };
 }
 
+/** Lockstep, with some of the commands mutated but kept one line each: each must still be answered. */
+function framedSession(random: Random, login: ImapLogin, inbox: InboxKind): ImapPlan {
+  const plan = lockstepSession(random, login, inbox);
+  const mutations: string[] = [];
+  const commands = plan.commands.map((command) => {
+    if (command.includes('{') || !random.chance(0.4)) return command;
+    const result = mutateFramed(random, command, IMAP_DICTIONARY);
+    mutations.push(...result.applied);
+    return result.text;
+  });
+  return { ...plan, kind: 'framed', commands, mutations };
+}
+
 function withLogin(login: ImapLogin, commands: readonly string[]): string[] {
   const first = loginCommand(login);
   return first === undefined ? [...commands] : [first, ...commands];
@@ -213,7 +227,8 @@ export function imapPlan(random: Random, allowPam: boolean): ImapPlan {
   const login = pickLogin(random, allowPam);
   const inbox: InboxKind = random.chance(0.1) ? 'corpus' : 'small';
   const roll = random.float();
-  if (roll < 0.6) return mutatedSession(random, login, inbox);
-  if (roll < 0.75) return randomSession(random, login, inbox);
-  return lockstepSession(random, login, inbox);
+  if (roll < 0.55) return mutatedSession(random, login, inbox);
+  if (roll < 0.72) return randomSession(random, login, inbox);
+  if (roll < 0.86) return lockstepSession(random, login, inbox);
+  return framedSession(random, login, inbox);
 }

@@ -57,8 +57,9 @@ export async function runImapSession(worker: Worker, plan: ImapPlan, random: Ran
   const problems: string[] = [];
   const sent: string[] = [];
   try {
-    if (plan.kind === 'lockstep' || random.chance(0.5)) await follower.waitFor(0, () => true);
-    if (plan.kind === 'lockstep') problems.push(...(await lockstep(server, follower, plan, random, sent)));
+    const inLockstep = plan.kind === 'lockstep' || plan.kind === 'framed';
+    if (inLockstep || random.chance(0.5)) await follower.waitFor(0, () => true);
+    if (inLockstep) problems.push(...(await lockstep(server, follower, plan, random, sent)));
     else {
       for (const command of plan.commands) {
         if (!server.accepting) break;
@@ -93,7 +94,7 @@ export async function runImapSession(worker: Worker, plan: ImapPlan, random: Ran
   };
 }
 
-/** Sends each command after the previous one was answered; a command left unanswered is a hang. */
+/** Sends each command after the previous one was answered (one line, one answer); a command left unanswered is a hang. */
 async function lockstep(server: LiveServer, follower: Follower, plan: ImapPlan, random: Random, sent: string[]): Promise<string[]> {
   for (const command of plan.commands) {
     if (!server.accepting) break;
@@ -102,9 +103,11 @@ async function lockstep(server: LiveServer, follower: Follower, plan: ImapPlan, 
     sent.push(command);
     await server.write(Buffer.from(command, 'latin1'));
     for (let round = 0; ; round++) {
-      const answer = await follower.waitFor(from, (response) => (response.kind === 'tagged' && response.tag === tag) || response.kind === 'continuation');
+      // A command whose tag a mutation spoiled is answered "* BAD"; one that ends the session, "* BYE".
+      const answer = await follower.waitFor(from, (response) => response.kind === 'tagged' || response.kind === 'continuation' || (response.kind === 'untagged' && ['BAD', 'BYE'].includes(response.name)));
       if (answer === 'closed') return [];
       if (answer === undefined) return [`no answer to ${JSON.stringify(command.slice(0, 200))} within ${HANG_MS / 1000} s`];
+      if (plan.kind === 'lockstep' && answer.kind === 'tagged' && answer.tag !== tag) return [`${JSON.stringify(command.slice(0, 100))} answered with tag ${answer.tag}`];
       if (answer.kind !== 'continuation') break;
       if (round > 3) return ['more than three continuation requests for one command'];
       // IDLE or AUTHENTICATE asks for more: end it, cancel it, or send something else.

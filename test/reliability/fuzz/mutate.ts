@@ -122,18 +122,31 @@ export const MUTATORS: Readonly<Record<string, Mutator>> = {
 };
 
 const NAMES = Object.keys(MUTATORS);
+/** Mutators that keep a line a line (no literal announced, no line end moved) when line ends are then removed. */
+const FRAMED_NAMES = ['swapTokens', 'deleteToken', 'duplicateToken', 'weirdNumber', 'unbalancedParens', 'deepNesting', 'eightBit', 'randomBytes', 'dictionaryToken', 'caseFlip'];
 
 /** Applies one to three random mutators; the names applied are returned for the statistics. */
-export function mutate(random: Random, text: string, dictionary: readonly string[]): { text: string; applied: string[] } {
+export function mutate(random: Random, text: string, dictionary: readonly string[], names: readonly string[] = NAMES): { text: string; applied: string[] } {
   let result = text;
   const applied: string[] = [];
   const rounds = random.pick([1, 1, 1, 2, 3]);
   for (let round = 0; round < rounds; round++) {
-    const name = random.pick(NAMES);
+    const name = random.pick(names);
     const mutator = MUTATORS[name];
     if (!mutator) continue;
     result = mutator(random, result, dictionary);
     applied.push(name);
   }
   return { text: result, applied };
+}
+
+/**
+ * A mutated command that is still exactly one line: whatever the mutators
+ * did, CR and LF inside are dropped and a literal announcement at the end is
+ * defused, so the server must answer it before reading the next line.
+ */
+export function mutateFramed(random: Random, line: string, dictionary: readonly string[]): { text: string; applied: string[] } {
+  const result = mutate(random, line, dictionary, FRAMED_NAMES);
+  const body = result.text.replace(/[\r\n]/g, '');
+  return { text: `${/\}$/.test(body) ? `${body} x` : body}\r\n`, applied: result.applied };
 }
