@@ -407,6 +407,38 @@ function judgeTrace(area: Area, calls: readonly TracedCall[]): TraceVerdict {
 
 // --- the suites -------------------------------------------------------------
 
+interface TracedSession {
+  /** Sends one command (a string gets CRLF) and returns its responses. */
+  run(command: string | Buffer): Promise<string[]>;
+  /** Logs out and judges the trace: fails on anything outside the area. */
+  finish(): Promise<TraceVerdict>;
+}
+
+async function tracedSession(area: Area, t: { after(fn: () => void): void }): Promise<TracedSession> {
+  const traceDirectory = join(area.mail.root, 'trace');
+  mkdirSync(traceDirectory);
+  area.mail.own(traceDirectory);
+  const traceFile = join(traceDirectory, 'imapd.strace');
+  const imapd = startImapd(area, traceFile);
+  t.after(() => imapd.kill());
+  const { client } = imapd;
+  assert.match((await client.line()) ?? '', /^\* PREAUTH /);
+  let tags = 0;
+  return {
+    run: (command) => send(client, `n${++tags}`, typeof command === 'string' ? Buffer.from(`${command}\r\n`) : command),
+    async finish() {
+      await send(client, 'z', Buffer.from('LOGOUT\r\n'));
+      await client.closedByServer();
+      await imapd.done;
+      assert.equal(imapd.stderr(), '', 'nothing on fd 2 (strace included)');
+      const verdict = judgeTrace(area, parseTrace(readFileSync(traceFile, 'latin1')));
+      assert.deepEqual(verdict.problems, [], 'file system calls outside the area');
+      assert.ok(verdict.opens > 0 && verdict.mutations > 0, 'the trace saw the session open and create files');
+      return verdict;
+    },
+  };
+}
+
 const SECRET_MARK = 'SECRET-SENTINEL';
 
 describe('hostile mailbox names (imapd, pre-authenticated, under strace)', () => {
@@ -421,16 +453,7 @@ describe('hostile mailbox names (imapd, pre-authenticated, under strace)', () =>
     const names = hostileNames(area);
     const untouched = area.snapshot();
     const homeBefore = tree(area.mail.home);
-    const traceDirectory = join(area.mail.root, 'trace');
-    mkdirSync(traceDirectory);
-    area.mail.own(traceDirectory);
-    const traceFile = join(traceDirectory, 'imapd.strace');
-    const imapd = startImapd(area, traceFile);
-    const { client } = imapd;
-    t.after(() => imapd.kill());
-    assert.match((await client.line()) ?? '', /^\* PREAUTH /);
-    let tags = 0;
-    const run = (command: string | Buffer): Promise<string[]> => send(client, `n${++tags}`, typeof command === 'string' ? Buffer.from(`${command}\r\n`) : command);
+    const { run, finish } = await tracedSession(area, t);
 
     // Positive controls: links inside the area, INBOX in any case, "&-", directories.
     const baseline = listedNames(await run('LIST "" *')).sort();
@@ -449,8 +472,8 @@ describe('hostile mailbox names (imapd, pre-authenticated, under strace)', () =>
     let listed = 0;
     const outcomes = new Map<string, number>();
     const check = async (kase: Case, name: Hostile, allowOk: boolean): Promise<void> => {
-      const lines = await send(client, `h${++tags}`, kase.build(name.bytes));
-      const answer = tagged(lines).replace(/^h\d+ /, '');
+      const lines = await run(kase.build(name.bytes));
+      const answer = tagged(lines).replace(/^n\d+ /, '');
       const what = `${kase.command} ${JSON.stringify(name.label)}: ${answer.slice(0, 200)}`;
       assert.ok(!lines.some((line) => line.includes(SECRET_MARK)), `${what}: a sentinel's text was served`);
       const status = /^(OK|NO|BAD)\b/.exec(answer)?.[1] ?? '?';
@@ -479,22 +502,75 @@ describe('hostile mailbox names (imapd, pre-authenticated, under strace)', () =>
     assert.ok((await run('SELECT INBOX')).includes('* 2 EXISTS'), 'INBOX kept both messages');
     assert.deepEqual(listedNames(await run('LIST "" *')).sort(), [...baseline, 'Spare', 'a&-b'].sort());
     assert.deepEqual(listedNames(await run('LSUB "" *')), ['Work/inner']);
-    await run('LOGOUT');
-    await client.closedByServer();
-    await imapd.done;
-    assert.equal(imapd.stderr(), '', 'nothing on fd 2 (strace included)');
-
+    const verdict = await finish();
     assert.deepEqual(area.snapshot(), untouched, 'nothing outside the area was changed or created');
     const homeAfter = tree(area.mail.home).filter((entry) => !entry.startsWith('.') && !/\/\./.test(entry));
     assert.deepEqual(homeAfter, [...homeBefore, 'Spare/', 'a&-b'].filter((entry) => !entry.startsWith('.')).sort(), 'only the controls created files in the home');
-
-    const verdict = judgeTrace(area, parseTrace(readFileSync(traceFile, 'latin1')));
-    assert.deepEqual(verdict.problems, [], 'file system calls outside the area');
-    assert.ok(verdict.opens > 0 && verdict.mutations > 0, 'the trace saw the session open and create files');
     t.diagnostic(
       `${names.length} hostile names x ${REFUSING_CASES.length + LISTING_CASES.length} mailbox arguments: ${refused} refused ` +
         `(${[...outcomes].map(([status, count]) => `${count} ${status}`).join(', ')}), ${listed} listings matched nothing new; ` +
         `strace: ${verdict.opens} opens and ${verdict.mutations} creating calls, all inside the area`,
+    );
+  });
+});
+
+/** Level names that mix the area's own folders and links with hostile levels. */
+const FRAGMENTS: readonly string[] = [
+  '..', '.', '', 'Work', 'deep', 'out', 'inner', 'inlinkdir', 'self', 'up', 'linkdir', 'linkfile', 'linketc', 'linkroot', 'loop1', 'dangling',
+  'dir', 'secret', 'etc', 'passwd', 'tmp', 'new', 'INBOX', '~root', '~', '#shared', '{h}', 'x&AGE', '&-', 'a\x01', 'n'.repeat(300), '.lock',
+];
+
+/** A small seeded generator, so that a failing run can be repeated. */
+function generator(seed: number): (below: number) => number {
+  let state = seed >>> 0 || 1;
+  return (below) => {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return (state >>> 0) % below;
+  };
+}
+
+const RANDOM_NAMES = process.env.STRESS ? 3000 : 150;
+const RANDOM_CASES: readonly Case[] = [
+  commandCase('CREATE', 'CREATE '),
+  commandCase('CREATE dir/', 'CREATE ', '', '/'),
+  commandCase('DELETE', 'DELETE '),
+  commandCase('RENAME to', 'RENAME Work/inner '),
+  commandCase('RENAME from', 'RENAME ', ' Renamed'),
+  commandCase('STATUS', 'STATUS ', ' (MESSAGES)'),
+  commandCase('APPEND', 'APPEND ', ` {${APPENDED.length}+}\r\n${APPENDED}`),
+  commandCase('LIST pattern/*', 'LIST "" ', '', '/*'),
+  commandCase('SELECT', 'SELECT '),
+];
+
+describe('random combinations of hostile levels (imapd under strace)', () => {
+  it(`keeps ${RANDOM_NAMES} generated names inside the area`, async (t) => {
+    if (!requireRoot(t) || !requireProgram(t, STRACE, 'strace')) return;
+    const area = new Area();
+    t.after(() => area.remove());
+    const untouched = area.snapshot();
+    const seed = Number(process.env.NAMES_SEED ?? Date.now() % 1_000_000);
+    const next = generator(seed);
+    const { run, finish } = await tracedSession(area, t);
+    const outcomes = new Map<string, number>();
+    for (let count = 0; count < RANDOM_NAMES; count++) {
+      const levels = Array.from({ length: 1 + next(6) }, () => FRAGMENTS[next(FRAGMENTS.length)] ?? '');
+      const name = Buffer.from((next(8) === 0 ? '/' : '') + levels.join('/'), 'latin1');
+      for (const kase of RANDOM_CASES) {
+        const lines = await run(kase.build(name));
+        const status = /^n\d+ (OK|NO|BAD)\b/.exec(tagged(lines))?.[1];
+        const what = `${kase.command} ${JSON.stringify(name.toString('latin1'))} (seed ${seed})`;
+        assert.ok(status !== undefined, `${what}: ${tagged(lines)}`);
+        assert.ok(!lines.some((line) => line.includes(SECRET_MARK)), `${what}: a sentinel's text was served`);
+        outcomes.set(status, (outcomes.get(status) ?? 0) + 1);
+      }
+    }
+    const verdict = await finish();
+    assert.deepEqual(area.snapshot(), untouched, `nothing outside the area was changed or created (seed ${seed})`);
+    t.diagnostic(
+      `${RANDOM_NAMES} generated names x ${RANDOM_CASES.length} commands (seed ${seed}): ` +
+        `${[...outcomes].map(([status, count]) => `${count} ${status}`).join(', ')}; strace: ${verdict.opens} opens and ${verdict.mutations} creating calls, all inside the area`,
     );
   });
 });
