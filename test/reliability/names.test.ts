@@ -653,3 +653,32 @@ describe('INBOX never follows a link out of the area (imapd)', () => {
     });
   }
 });
+
+describe('hostile lines in ~/.mailboxlist (imapd)', () => {
+  it('are listed by LSUB as \\Noselect and open nothing', async (t) => {
+    if (!requireRoot(t)) return;
+    const area = new Area();
+    t.after(() => area.remove());
+    const hostileLines = ['../outside/secret', 'linkfile', 'linkdir/secret', '/etc/passwd', '~root/x', '#shared/x', '{localhost}INBOX', 'a\x01b'];
+    const list = join(area.mail.home, '.mailboxlist');
+    writeFileSync(list, [...hostileLines, 'Work/inner'].map((line) => `${line}\n`).join(''));
+    area.mail.own(list);
+    const untouched = area.snapshot();
+    const imapd = startImapd(area);
+    t.after(() => imapd.kill());
+    const { client } = imapd;
+    assert.match((await client.line()) ?? '', /^\* PREAUTH /);
+    const lsub = await client.command('a', 'LSUB "" *');
+    for (const line of lsub.filter((entry) => entry.startsWith('* LSUB '))) {
+      if (!line.endsWith(' Work/inner')) assert.match(line, /^\* LSUB \(\\Noselect\) /, line);
+    }
+    let tags = 0;
+    for (const line of hostileLines) {
+      const answer = tagged(await send(client, `s${++tags}`, Buffer.concat([Buffer.from('SELECT '), literal(Buffer.from(line, 'latin1')), Buffer.from('\r\n')])));
+      assert.match(answer, /^s\d+ NO /, `SELECT ${JSON.stringify(line)}`);
+    }
+    await client.command('z', 'LOGOUT');
+    await imapd.done;
+    assert.deepEqual(area.snapshot(), untouched);
+  });
+});
