@@ -5,9 +5,11 @@
 // must get well-formed answers, end without a crash, a hang or a byte on
 // fd 2, and leave the mailboxes intact. STRESS=1 runs the long campaign;
 // FUZZ_SESSIONS, FUZZ_SEED and FUZZ_ONLY pick the size, the seed, one session.
+import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { checkCampaign, sessionCount } from './fuzz/campaign';
 import { imapPlan } from './fuzz/imap-plans';
+import { parseResponses, responseProblem } from './fuzz/imap-responses';
 import { runImapSession } from './fuzz/imap-session';
 import { PAM_USER, PREAUTH_USER, VIRTUAL_USER } from './fuzz/mail-area';
 
@@ -23,4 +25,24 @@ describe('imapd protocol fuzzing', () => {
       plan: (random) => imapPlan(random, true),
       run: runImapSession,
     }));
+});
+
+describe('the fuzzer\'s IMAP response checks', () => {
+  const problemsOf = (text: string): (string | undefined)[] =>
+    parseResponses(Buffer.from(text, 'latin1'), 0).responses.map((response) => responseProblem(response));
+
+  it('accept well-formed responses, literals included', () => {
+    const good = '* PREAUTH [CAPABILITY IMAP4rev1] ready\r\n* 1 FETCH (UID 4 BODY[] {5}\r\nab)\r\n FLAGS (\\Seen))\r\n* 2 EXISTS\r\n+ idling\r\na1 OK [READ-WRITE] done\r\n* LIST (\\Noselect) "/" "a \\"b\\""\r\n';
+    assert.deepEqual(problemsOf(good), [undefined, undefined, undefined, undefined, undefined, undefined]);
+  });
+
+  it('reject what a client could not parse', () => {
+    const bad = ['x1 MAYBE fine\r\n', '* 1 FETCH (FLAGS (\\Seen)\r\n', '* LIST () "/" "a\\b"\r\n', 'a+b OK done\r\n', 'a OK\r\n', '* OK caf\xe9\r\n', '* SEARCH 1\0\r\n', 'a NO [SERVERBUG] oops\r\n', '* 3 EXPUNGE now\r\n', '* WHATEVER\r\n'];
+    for (const text of bad) assert.notEqual(problemsOf(text)[0], undefined, JSON.stringify(text));
+  });
+
+  it('keep an unfinished response (a literal still arriving) for later', () => {
+    const parsed = parseResponses(Buffer.from('* 1 FETCH (BODY[] {10}\r\nabc', 'latin1'), 0);
+    assert.deepEqual([parsed.responses.length, parsed.consumed], [0, 0]);
+  });
 });
