@@ -66,6 +66,7 @@ export class Session {
   private selectedMailbox: SelectedMailbox | undefined;
   /** Set when the session must end after the current command's tagged response. */
   private farewell: string | undefined;
+  private farewellListener: (() => void) | undefined;
 
   constructor(options: SessionOptions) {
     Object.assign(this, options);
@@ -230,6 +231,15 @@ export class Session {
   /** Ends the session with `* BYE <text>` after the current command's tagged response. */
   endAfterCommand(text: string): void {
     this.farewell ??= protocolText(text);
+    this.farewellListener?.();
+  }
+
+  /** Calls `listener` when the session is told to end (IDLE then stops waiting for DONE); returns its remover. */
+  onFarewell(listener: () => void): () => void {
+    this.farewellListener = listener;
+    return () => {
+      this.farewellListener = undefined;
+    };
   }
 
   /** The pending BYE text, if the session is to end. */

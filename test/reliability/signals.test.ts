@@ -39,12 +39,13 @@ async function open(server: SuperServer): Promise<{ client: ScriptClient; child:
 }
 
 /** Sends `signal` and resolves with the exit status and everything the client got afterwards. */
-async function stopWith(child: ChildProcess, client: ScriptClient, signal: NodeJS.Signals): Promise<{ code: number | null; lines: string[] }> {
+async function stopWith(child: ChildProcess, client: ScriptClient, signal: NodeJS.Signals): Promise<{ code: number | null; lines: string[]; ms: number }> {
   const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const sent = Date.now();
   child.kill(signal);
   const lines: string[] = [];
   for (let line = await client.line(STOP_WITHIN_MS); line !== undefined; line = await client.line(STOP_WITHIN_MS)) lines.push(line);
-  return { code: await exit, lines };
+  return { code: await exit, lines, ms: Date.now() - sent };
 }
 
 function subjects(spool: string): string[] {
@@ -85,7 +86,8 @@ describe('stop signals', { skip: !IS_ROOT && 'needs root (run as root, as CI doe
       await client.command('c', 'STORE 1 +FLAGS.SILENT (\\Answered)');
       client.send('i IDLE');
       assert.equal(await client.line(), '+ idling');
-      const { code, lines } = await stopWith(child, client, 'SIGTERM');
+      const { code, lines, ms } = await stopWith(child, client, 'SIGTERM');
+      t.diagnostic(`IDLE stopped ${ms} ms after SIGTERM: ${lines.join(' | ')}`);
       assert.deepEqual(lines.slice(-1), ['* BYE Server shutting down']);
       assert.equal(code, 0);
       assert.match(home.spoolText(), /Subject: first\n(?:.*\n)*?X-Status: A/);

@@ -16,6 +16,8 @@ export const idleCommand = defineCommand({
     await session.drain();
     let wake: (() => void) | undefined;
     const stopWatching = session.selected?.mailbox.watch(() => wake?.());
+    // A stop signal ends the session at once, not at the next timed check.
+    const stopListening = session.onFarewell(() => wake?.());
     const reply = session.waitForClient(session.readLine()).then((line) => ({ line }));
     try {
       for (;;) {
@@ -37,6 +39,7 @@ export const idleCommand = defineCommand({
       }
     } finally {
       stopWatching?.();
+      stopListening();
     }
   },
 });
