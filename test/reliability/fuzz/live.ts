@@ -3,6 +3,7 @@
 // server writes there is seen. The fuzz client writes to it, watches its
 // output grow, and waits for it to exit under a hang timer.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { binPath } from '../../helpers/paths';
 
@@ -14,7 +15,7 @@ export type Program = 'imapd' | 'ipop3d' | 'ipop2d';
  * want more).
  */
 export const HANG_MS = Number(process.env.FUZZ_HANG_MS) > 0 ? Number(process.env.FUZZ_HANG_MS) : 10_000;
-/** No session may live longer than this, whatever it does. */
+/** No session may live longer than this, whatever it does (a server spinning forever ends here). */
 const LIFETIME_MS = 120_000;
 
 export interface LaunchOptions {
@@ -27,7 +28,7 @@ export interface LaunchOptions {
 export interface Ending {
   readonly code: number | null;
   readonly signal: NodeJS.Signals | null;
-  /** The hang timer fired and the process was killed. */
+  /** The hang timer or the lifetime limit fired and the process was killed. */
   readonly hung: boolean;
 }
 
@@ -62,7 +63,10 @@ export class LiveServer {
     this.child.stderr.on('data', (chunk: Buffer) => this.errors.push(chunk));
     this.child.stdin.on('error', () => this.closeInput());
     this.child.stdin.on('close', () => this.closeInput());
-    this.lifetime = setTimeout(() => this.kill(), LIFETIME_MS);
+    this.lifetime = setTimeout(() => {
+      this.hung = true;
+      this.kill();
+    }, LIFETIME_MS);
     this.exit = new Promise((resolve) => {
       this.child.once('error', () => undefined);
       this.child.once('close', (code, signal) => {
@@ -121,19 +125,27 @@ export class LiveServer {
 
   /**
    * Waits until `ready()` holds, the server exits, or it stays silent for
-   * `silenceMs`; returns false only in that last case.
+   * `silenceMs` without using any CPU time; returns false only in that last
+   * case. A server that is starved of CPU on a busy machine is slow, not
+   * hung; one that spins forever meets the lifetime limit instead.
    */
   async waitFor(ready: () => boolean, silenceMs: number): Promise<boolean> {
     let seen = this.outputLength;
     let deadline = Date.now() + silenceMs;
+    let ticks = this.cpuTicks();
     for (;;) {
       if (ready() || !this.alive) return true;
       if (this.outputLength !== seen) {
         seen = this.outputLength;
         deadline = Date.now() + silenceMs;
       }
+      if (deadline - Date.now() <= 0) {
+        const now = this.cpuTicks();
+        if (now === undefined || ticks === undefined || now === ticks) return false;
+        ticks = now;
+        deadline = Date.now() + silenceMs;
+      }
       const left = deadline - Date.now();
-      if (left <= 0) return false;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(wake, left);
         function wake(): void {
@@ -155,6 +167,16 @@ export class LiveServer {
       this.kill();
     }
     return this.exit;
+  }
+
+  /** The process's user and system CPU time so far, in clock ticks (Linux /proc). */
+  private cpuTicks(): number | undefined {
+    try {
+      const fields = readFileSync(`/proc/${this.child.pid}/stat`, 'latin1').replace(/^.*\) /s, '').split(' ');
+      return Number(fields[11]) + Number(fields[12]);
+    } catch {
+      return undefined;
+    }
   }
 
   kill(): void {

@@ -30,7 +30,7 @@ export type SessionRunner<P> = (worker: Worker, plan: P, random: Random) => Prom
 
 export function endingProblems(server: LiveServer, ending: Ending): string[] {
   const problems: string[] = [];
-  if (ending.hung) problems.push(`hang: no output for ${HANG_MS / 1000} s after the client closed its side, killed`);
+  if (ending.hung) problems.push(`hang: silent and idle for ${HANG_MS / 1000} s after the client closed its side, or alive after the lifetime limit; killed`);
   else if (ending.signal !== null) problems.push(`process ended by signal ${ending.signal}`);
   else if (ending.code !== 0) problems.push(`process exit code ${ending.code}`);
   const stderr = server.stderr;
