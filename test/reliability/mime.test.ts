@@ -8,9 +8,9 @@
 // whose transfer encoding is unknown, which RFC 3516 requires to fail with
 // NO [UNKNOWN-CTE]. Nesting deeper than the MIME scanner's MAX_DEPTH (100)
 // is served as one opaque part, and parts past MAX_PARTS (10,000) stay in
-// the last one (lib/mail/mime/README.md). Every message is also appended to
-// a folder and read back byte for byte. The server's peak memory (VmHWM) is
-// read before it logs out.
+// the last one (lib/mail/mime/README.md). Every message is also copied and
+// appended to folders and read back byte for byte. The server's peak memory
+// (VmHWM) is read before it logs out.
 import assert from 'node:assert/strict';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -226,22 +226,33 @@ async function search(session: ImapSession, tally: Tally, criteria: string | Buf
   else if (expected !== undefined && hits !== expected) tally.failures.push(`${label} found [${hits}], expected [${expected}]`);
 }
 
-/** APPEND of every message as served (literal8 where it holds NUL), then each read back byte for byte. */
-async function appendAndReadBack(session: ImapSession, tally: Tally): Promise<void> {
-  assert.equal((await session.run('CREATE Copy')).done.status, 'OK');
+/**
+ * COPY of the whole INBOX to one folder, and APPEND of every message as
+ * served (literal8 where it holds NUL) to another; then every copy is read
+ * back and must be the message byte for byte.
+ */
+async function copyAndAppend(session: ImapSession, tally: Tally): Promise<void> {
+  for (const folder of ['Copied', 'Appended']) {
+    const created = await session.run(`CREATE ${folder}`);
+    assert.equal(created.done.status, 'OK', `CREATE ${folder}: ${created.done.text}`);
+  }
+  const copied = await session.run('COPY 1:* Copied');
+  if (copied.done.status !== 'OK') tally.failures.push(`COPY 1:* → ${copied.done.status} ${copied.done.text}`);
   for (const message of corpus) {
     const data = served(message);
     const literal = `${data.includes(0) ? '~' : ''}{${data.length}+}`;
-    const outcome = await session.run(Buffer.concat([Buffer.from(`APPEND Copy ${literal}\r\n`), data]));
+    const outcome = await session.run(Buffer.concat([Buffer.from(`APPEND Appended ${literal}\r\n`), data]));
     if (outcome.done.status !== 'OK') tally.fail(message, `APPEND → ${outcome.done.status} ${outcome.done.text}`);
     else tally.appended += 1;
   }
-  assert.equal((await session.run('SELECT Copy')).done.status, 'OK');
-  for (const [index, message] of corpus.entries()) {
-    const items = await fetch(session, tally, message, index + 1, '(RFC822.SIZE BINARY.PEEK[])');
-    const expected = served(message);
-    if (items !== undefined && (!dataOf(items.get('BINARY[]'))?.equals(expected) || Number(items.get('RFC822.SIZE')) !== expected.length)) {
-      tally.fail(message, 'the appended copy differs');
+  for (const folder of ['Copied', 'Appended']) {
+    assert.equal((await session.run(`SELECT ${folder}`)).done.status, 'OK');
+    for (const [index, message] of corpus.entries()) {
+      const items = await fetch(session, tally, message, index + 1, '(RFC822.SIZE BINARY.PEEK[])');
+      const expected = served(message);
+      if (items !== undefined && (!dataOf(items.get('BINARY[]'))?.equals(expected) || Number(items.get('RFC822.SIZE')) !== expected.length)) {
+        tally.fail(message, `the copy in ${folder} differs`);
+      }
     }
   }
 }
@@ -287,7 +298,7 @@ describe('malformed mail', () => {
       await search(session, tally, 'THREAD REFERENCES UTF-8 ALL', undefined);
       await search(session, tally, 'THREAD ORDEREDSUBJECT UTF-8 ALL', undefined);
 
-      await appendAndReadBack(session, tally);
+      await copyAndAppend(session, tally);
 
       const peakKb = peakRssKb(child.pid as number);
       assert.equal((await session.run('LOGOUT')).done.status, 'OK');
@@ -296,7 +307,7 @@ describe('malformed mail', () => {
       report(t, `IMAP commands: ${session.commands}; FETCH items served: ${tally.fetchItems}; response bytes: ${tally.responseBytes}`);
       report(t, `part numbers fetched: ${tally.parts} (most in one message: ${tally.mostParts}, cap ${MAX_PARTS}; deepest: ${tally.deepest} levels, nesting cap ${MAX_DEPTH})`);
       report(t, `BINARY answers NO [UNKNOWN-CTE] checked: ${tally.unknownCte}`);
-      report(t, `messages appended and read back byte for byte: ${tally.appended}`);
+      report(t, `messages copied, appended (${tally.appended}) and read back byte for byte: ${corpus.length} each`);
       report(t, `failures: ${tally.failures.length}`);
       report(t, `imapd peak RSS (VmHWM): ${Math.round(peakKb / 1024)} MB`);
       assert.deepEqual(tally.failures.slice(0, 60), []);
