@@ -1,5 +1,6 @@
 // Hostile mailbox names through the real imapd (pre-authenticated as an
-// ordinary account, under strace) and the real ipop2d (FOLD): "../",
+// ordinary account, under strace; and after a PAM login as a real test user,
+// against another real user's files) and the real ipop2d (FOLD): "../",
 // absolute paths, ~user, namespaces, remote specs, symbolic links out of the
 // mail area and in loops, control characters, invalid modified UTF-7, and
 // names longer than the system's limits, in every argument that names a
@@ -9,12 +10,16 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync, chownSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, realpathSync, rmSync, symlinkSync, writeFileSync,
+} from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ScriptClient } from '../helpers/client';
+import { startInetd } from '../helpers/inetd';
 import { binPath, ROOT } from '../helpers/paths';
 import { IS_ROOT, requireProgram, requireRoot } from '../helpers/require';
+import { TEST_PASSWORD, ensureTestUsers } from '../helpers/users';
 import { MAIL_GID, MAIL_UID, MAIL_USER, MailHome } from '../protocol/imap/mail-home';
 import { LOOPBACK_PLAINTEXT, PASSWORD, PopClient, USER, withPop } from '../protocol/pop3/pop-home';
 
@@ -680,5 +685,63 @@ describe('hostile lines in ~/.mailboxlist (imapd)', () => {
     await client.command('z', 'LOGOUT');
     await imapd.done;
     assert.deepEqual(area.snapshot(), untouched);
+  });
+});
+
+describe('another real user\'s files (imapd, PAM login through the inetd harness)', () => {
+  it('cannot be reached by ~user, absolute paths, ../ or links', async (t) => {
+    if (!requireRoot(t)) return;
+    const users = ensureTestUsers();
+    const other = users.expired;
+    const mine = users.good;
+    const mail = new MailHome({ 'home-template': join(dirname(mine.home), '%u'), 'plaintext-hosts': '127.0.0.1' });
+    const tag = `names-${process.pid}`;
+    const secret = join(other.home, `${tag}-secret`);
+    const otherSpool = mail.inboxOf(other.name);
+    const links = [join(mine.home, `${tag}-link`), join(mine.home, `${tag}-etc`)];
+    const homeMode = lstatSync(other.home).mode & 0o7777;
+    t.after(() => {
+      for (const path of [secret, ...links]) rmSync(path, { force: true });
+      chmodSync(other.home, homeMode);
+      mail.remove();
+    });
+    assert.equal(dirname(other.home), dirname(mine.home), 'both test users live in one home directory');
+    // Readable and writable by the session's account: only the name policy keeps it out.
+    chmodSync(other.home, 0o755);
+    for (const path of [secret, otherSpool]) {
+      writeFileSync(path, SECRET, { mode: 0o666 });
+      chmodSync(path, 0o666);
+      chownSync(path, other.uid, other.gid);
+    }
+    symlinkSync(other.home, links[0] ?? '');
+    symlinkSync('/etc', links[1] ?? '');
+    const fingerprint = (): string[] => [secret, otherSpool].map((path) => `${readFileSync(path, 'latin1')} ${lstatSync(path).mtimeMs}`).concat(readdirSync(other.home).sort());
+    const untouched = fingerprint();
+    const server = await startInetd('imapd', { env: mail.env });
+    t.after(() => server.close());
+    const client = await ScriptClient.connect(server.port);
+    assert.match((await client.line()) ?? '', /^\* OK /);
+    assert.match(tagged(await client.command('l', `LOGIN ${mine.name} "${TEST_PASSWORD}"`)), /^l OK /);
+    const names = [
+      `~${other.name}/${tag}-secret`, `~${other.name}/${tag}-new`, secret, join(other.home, `${tag}-new`), otherSpool,
+      `../${other.name}/${tag}-secret`, `${tag}-link/${tag}-secret`, `${tag}-link/${tag}-new`, `${tag}-etc/passwd`, `${tag}-link`,
+    ];
+    const cases = REFUSING_CASES.filter((entry) => !/COPY|MOVE/.test(entry.command));
+    let tags = 0;
+    for (const name of names) {
+      for (const kase of cases) {
+        const lines = await send(client, `p${++tags}`, kase.build(Buffer.from(name)));
+        assert.match(tagged(lines), /^p\d+ (NO|BAD) /, `${kase.command} ${name}`);
+        assert.ok(!lines.some((line) => line.includes(SECRET_MARK)));
+      }
+    }
+    for (const [reference, pattern] of [[`~${other.name}/`, '*'], ['', `${tag}-link/*`], ['', '*'], [`../${other.name}/`, '%']]) {
+      const listedHere = listedNames(await client.command(`q${++tags}`, `LIST "${reference}" "${pattern}"`));
+      assert.deepEqual(listedHere.filter((name) => name.includes(tag) || name.includes(other.name)), [], `LIST "${reference}" "${pattern}"`);
+    }
+    await client.command('z', 'LOGOUT');
+    await client.closedByServer();
+    assert.deepEqual(fingerprint(), untouched, `${other.name}'s files unchanged, nothing created there`);
+    t.diagnostic(`${names.length} names of ${other.name}'s files x ${cases.length} commands refused for ${mine.name} (PAM login)`);
   });
 });
