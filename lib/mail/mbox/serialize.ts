@@ -10,6 +10,7 @@ const LF = 0x0a;
 const CR = 0x0d;
 const ORIGINAL = Buffer.from('X-Original-');
 const QUOTE = Buffer.from('>');
+const NEWLINE = Buffer.from('\n');
 
 /** Calls `visit(start, end)` for each line of `data` (end includes the LF). */
 function eachLine(data: Buffer, visit: (start: number, end: number) => void): void {
@@ -35,29 +36,45 @@ function startsWithFromSpace(data: Buffer, start: number, end: number): boolean 
  * A message as the file stores it: `fromLine`, the client's header with
  * spoofed store headers renamed, the `statusBlock`, a blank line, the body,
  * and the blank separator line. CRLF becomes LF; "From " lines get ">".
+ * Built in two passes (measure, then copy into one buffer): a 64 MB APPEND
+ * held as a list of per-line pieces cost some 300 MB.
  */
 export function storedForm(data: Buffer, fromLine: string, statusBlock: string): Buffer {
-  const parts: Buffer[] = [Buffer.from(fromLine, 'latin1')];
+  const status = Buffer.from(`${statusBlock}\n`, 'latin1');
+  let size = 0;
+  layOut(data, status, (source, start, end) => {
+    size += end - start;
+  });
+  const out = Buffer.allocUnsafe(Buffer.byteLength(fromLine, 'latin1') + size);
+  let at = out.write(fromLine, 0, 'latin1');
+  layOut(data, status, (source, start, end) => {
+    at += source.copy(out, at, start, end);
+  });
+  return out;
+}
+
+/** Emits, in order, the byte ranges storedForm puts after the From line. */
+function layOut(data: Buffer, status: Buffer, emit: (source: Buffer, start: number, end: number) => void): void {
+  const whole = (piece: Buffer): void => emit(piece, 0, piece.length);
   let inHeader = true;
   let lastEndedLine = true;
   eachLine(data, (start, end) => {
     if (inHeader && isBlank(data, start, end)) {
-      parts.push(Buffer.from(`${statusBlock}\n`, 'latin1'));
+      whole(status);
       inHeader = false;
       return;
     }
     const hasLf = data[end - 1] === LF;
     const contentEnd = hasLf ? (end - 2 >= start && data[end - 2] === CR ? end - 2 : end - 1) : end;
-    if (inHeader && hiddenHeader(data, start, contentEnd) !== undefined) parts.push(ORIGINAL);
-    else if (startsWithFromSpace(data, start, contentEnd)) parts.push(QUOTE);
-    parts.push(data.subarray(start, contentEnd));
-    if (hasLf) parts.push(Buffer.from('\n'));
+    if (inHeader && hiddenHeader(data, start, contentEnd) !== undefined) whole(ORIGINAL);
+    else if (startsWithFromSpace(data, start, contentEnd)) whole(QUOTE);
+    emit(data, start, contentEnd);
+    if (hasLf) whole(NEWLINE);
     lastEndedLine = hasLf;
   });
-  if (!lastEndedLine) parts.push(Buffer.from('\n'));
-  if (inHeader) parts.push(Buffer.from(`${statusBlock}\n`, 'latin1'));
-  parts.push(Buffer.from('\n'));
-  return Buffer.concat(parts);
+  if (!lastEndedLine) whole(NEWLINE);
+  if (inHeader) whole(status);
+  whole(NEWLINE);
 }
 
 /** The header lines without the store's own headers (continuations included). */
