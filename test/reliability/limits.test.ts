@@ -36,10 +36,10 @@ const SETTINGS = {
   'max-literal': STRESS ? '67108864' : '8388608',
 };
 /**
- * An accepted APPEND is held in memory whole, in several copies on its way
- * to the mailbox file: the bound grows with max-literal.
+ * An accepted APPEND is held in memory whole (the command with its literal,
+ * then the message as the file stores it): the bound grows with max-literal.
  */
-const APPEND_RSS_BOUND_KB = RSS_BOUND_KB + (10 * Number(SETTINGS['max-literal'])) / 1024;
+const APPEND_RSS_BOUND_KB = RSS_BOUND_KB + (3 * Number(SETTINGS['max-literal'])) / 1024;
 /** Longer than any timer above: a case still running after this is a hang. */
 const HANG_MS = 30_000;
 
