@@ -470,6 +470,9 @@ describe('hostile mailbox names (imapd, pre-authenticated, under strace)', () =>
     assert.match(tagged(await run('STATUS inlink (MESSAGES)')), /NO/);
     assert.match(tagged(await run('EXAMINE inlinkdir/inner')), /OK/);
     for (const spelling of ['inbox', 'InBoX', '"iNBOX"']) assert.match(tagged(await run(`EXAMINE ${spelling}`)), /OK \[READ-ONLY\]/);
+    // "~" is an atom character, not the start of a literal8: these are names, refused as names (NO, not BAD).
+    assert.match(tagged(await run('SELECT ~root/x')), /^n\d+ NO \[CANNOT\] .*outside the mail area/);
+    assert.match(tagged(await run('LIST ~ *')), /^n\d+ OK /);
     // '""' is LIST "" ""'s answer: the hierarchy delimiter and root (RFC 3501 §6.3.8).
     const known = new Set([...baseline, 'Spare', 'a&-b', '""']);
 
