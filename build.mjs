@@ -46,6 +46,8 @@ const built = await Promise.all(
         format: 'cjs',
         external,
         minifySyntax: true,
+        // bin/load.cjs reads the bundle as latin1: non-ASCII in code must be escaped.
+        charset: 'ascii',
         legalComments: 'none',
         logLevel: 'warning',
         // import() becomes a lazy require(): the bundle then runs as a plain

@@ -28,7 +28,9 @@ function readCache(path, build) {
 
 module.exports = function load(name) {
   const file = join(__dirname, '..', 'dist', `${name}.cjs`);
-  const source = readFileSync(file, 'utf8');
+  // esbuild writes ASCII (it escapes anything else in code; only comments
+  // keep a few non-ASCII characters): latin1 skips UTF-8 decoding.
+  const source = readFileSync(file, 'latin1');
   const build = buildLine(source);
   const cachePath = `${file}.cache`;
   const script = new Script(Module.wrap(source), {
