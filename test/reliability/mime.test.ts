@@ -31,8 +31,8 @@ const RESPONSE_TIMEOUT_MS = 30_000 * SCALE;
 const SESSION_KILL_MS = 150_000 * SCALE;
 /** Longest FETCH command line the test builds (the server accepts 64 KB). */
 const COMMAND_BUDGET = 16_000;
-/** Peak memory the server may reach on this corpus. */
-const PEAK_RSS_LIMIT_KB = 512 * 1024;
+/** Peak memory the server may reach on this corpus (measured: about 180 MB quick, 420 MB with STRESS). */
+const PEAK_RSS_LIMIT_KB = (256 + 64 * SCALE) * 1024;
 
 const corpus = corpusMessages(SCALE);
 const homes: MailHome[] = [];
