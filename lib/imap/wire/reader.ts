@@ -57,7 +57,8 @@ export class CommandReader {
         line = await this.input.line(this.maxLine, this.maxLine);
       } catch (error) {
         if (!(error instanceof LineTooLongError)) throw error;
-        return { kind: 'line-too-long', tag: tag ?? leadingTag(error.head, false) };
+        // Only a command's first line starts with its tag; a later one continues after a literal.
+        return { kind: 'line-too-long', tag: parts.length === 0 ? leadingTag(error.head, false) : tag };
       }
       if (line === undefined) return { kind: 'end' };
       if (parts.length === 0) {

@@ -242,6 +242,11 @@ describe('CommandReader', () => {
     assert.deepEqual(await pending, { kind: 'line-too-long', tag: 't1' });
   });
 
+  it('takes no tag from an over-long line that continues a command after a literal (found by the protocol fuzzer)', async () => {
+    const { reader, hooks } = setup([`a{3}\r\n SEL ${'x'.repeat(200)}\r\nb NOOP\r\n`]);
+    assert.deepEqual(await reader.read(hooks), { kind: 'line-too-long', tag: undefined });
+  });
+
   it('answers an over-long line whose tag was cut with no tag (found by the protocol fuzzer)', async () => {
     const { reader, hooks } = setup([`${'x'.repeat(200)}\r\nb NOOP\r\n`]);
     assert.deepEqual(await reader.read(hooks), { kind: 'line-too-long', tag: undefined });
