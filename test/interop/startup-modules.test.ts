@@ -1,8 +1,8 @@
 // Start-up is paid on every connection: the modules that are slow to load
 // (TLS, crypto, child processes, PAM, MIME parsing, the command-line parser,
 // the syslog addon's JS wrapper) must not be loaded before the greeting.
-// Checked on the built imapd, through the TCP harness (as inetd runs it) and
-// over pipes as an unprivileged user (PREAUTH).
+// Checked on the built servers through the TCP harness (as inetd runs them),
+// and on imapd over pipes as an unprivileged user (PREAUTH).
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -54,24 +54,30 @@ function firstLine(stream: NodeJS.ReadableStream): Promise<string> {
 }
 
 describe('start-up', () => {
-  it('loads none of the slow modules before the greeting under inetd', async () => {
-    const traceFile = join(scratch, 'tcp.trace');
-    const config = join(scratch, 'tcp.cf');
-    writeFileSync(config, `set syslog-socket ${join(scratch, 'no-syslog')}\n`);
-    const inetd = await startInetd('imapd', { env: serverEnv(traceFile, config) });
-    try {
-      const socket = connect(inetd.port, '127.0.0.1');
-      const timer = setTimeout(() => socket.destroy(), 20000);
-      const greeting = await firstLine(socket);
-      assert.match(greeting, /^\* (OK|PREAUTH) /);
-      assert.deepEqual(slowModules(traceFile), []);
-      socket.end('a LOGOUT\r\n');
-      await new Promise((resolvePromise) => socket.once('close', resolvePromise));
-      clearTimeout(timer);
-    } finally {
-      await inetd.close();
-    }
-  });
+  const servers = [
+    { program: 'imapd', greeting: /^\* OK /, farewell: 'a LOGOUT\r\n' },
+    { program: 'ipop3d', greeting: /^\+OK /, farewell: 'QUIT\r\n' },
+    { program: 'ipop2d', greeting: /^\+ /, farewell: 'QUIT\r\n' },
+  ];
+  for (const { program, greeting, farewell } of servers) {
+    it(`${program} loads none of the slow modules before its greeting under inetd`, async () => {
+      const traceFile = join(scratch, `${program}.trace`);
+      const config = join(scratch, `${program}.cf`);
+      writeFileSync(config, `set syslog-socket ${join(scratch, 'no-syslog')}\n`);
+      const inetd = await startInetd(program, { env: serverEnv(traceFile, config) });
+      try {
+        const socket = connect(inetd.port, '127.0.0.1');
+        const timer = setTimeout(() => socket.destroy(), 20000);
+        assert.match(await firstLine(socket), greeting);
+        assert.deepEqual(slowModules(traceFile), []);
+        socket.end(farewell);
+        await new Promise((resolvePromise) => socket.once('close', resolvePromise));
+        clearTimeout(timer);
+      } finally {
+        await inetd.close();
+      }
+    });
+  }
 
   it('loads none of them before a PREAUTH greeting over pipes', async (t) => {
     if (!requireRoot(t)) return;
