@@ -55,7 +55,7 @@ export function sessionCount(quick: number, long: number): number {
   return process.env.STRESS ? long : quick;
 }
 
-export function campaignSeed(): number {
+function campaignSeed(): number {
   const given = Number(process.env.FUZZ_SEED);
   return Number.isInteger(given) && given >= 0 ? given >>> 0 : Math.floor(Math.random() * 0x100000000);
 }

@@ -32,7 +32,7 @@ export interface ImapPlan {
 const SCRIPTS = join(__dirname, '..', '..', 'protocol', 'imap', 'scripts');
 
 /** Splits a client stream into commands: a line, plus any literal it announces and the line that continues it. */
-export function splitCommands(stream: string): string[] {
+function splitCommands(stream: string): string[] {
   const commands: string[] = [];
   let start = 0;
   let cursor = 0;
@@ -105,7 +105,7 @@ function expand(template: string): string {
 }
 
 /** A valid command (LITERAL+ literals only), tagged, with CRLF. */
-export function validCommand(random: Random, tag: string): string {
+function validCommand(random: Random, tag: string): string {
   return `${tag} ${expand(random.pick(VALID))}\r\n`;
 }
 
@@ -121,7 +121,7 @@ function loadSeeds(): string[][] {
 
 let seedCache: string[][] | undefined;
 
-export function imapSeeds(): readonly (readonly string[])[] {
+function imapSeeds(): readonly (readonly string[])[] {
   seedCache ??= loadSeeds();
   return seedCache;
 }

@@ -3,14 +3,13 @@
 // sent, nothing follows BYE but the last tagged answer, lockstep commands
 // are all answered, the process ends cleanly, and the mailboxes are intact.
 import type { Random } from '../../../bench/random';
+import { getpwnam } from '../../../lib/auth/passwd';
+import { IS_ROOT } from '../../helpers/require';
+import { IMAP_DICTIONARY, type ImapPlan } from './imap-plans';
+import { parseResponses, responseProblem, type ImapResponse } from './imap-responses';
 import { HANG_MS, LiveServer } from './live';
 import { PAM_USER, PREAUTH_USER, VIRTUAL_USER } from './mail-area';
 import { count, endingProblems, mailboxProblems, pause, permissionsFor, writeInPieces, type Outcome, type Worker } from './outcome';
-import type { ImapPlan } from './imap-plans';
-import { IMAP_DICTIONARY } from './imap-plans';
-import { parseResponses, responseProblem, type ImapResponse } from './imap-responses';
-import { IS_ROOT } from '../../helpers/require';
-import { getpwnam } from '../../../lib/auth/passwd';
 
 const REMOVAL = /\b(EXPUNGE|CLOSE|MOVE|RENAME|DELETE)\b/;
 const ADDITION = /\b(APPEND|COPY|MOVE|RENAME)\b/;

@@ -7,7 +7,7 @@ import type { Random } from '../../../bench/random';
 /** IMAP-ish tokens: literal announcements, quoted strings, brackets, runs of spaces, atoms. */
 const TOKEN = /~?\{\d+\+?\}\r\n|"(?:[^"\\\r\n]|\\.)*"|[()[\]<>]|\r\n|\n| +|[^ ()[\]<>"\r\n]+/g;
 
-export function tokens(text: string): string[] {
+function tokens(text: string): string[] {
   return text.match(TOKEN) ?? [];
 }
 
@@ -32,7 +32,7 @@ export function literal(data: string, announced: number, plus: boolean, binary =
   return `${binary ? '~' : ''}{${announced}${plus ? '+' : ''}}\r\n${data}`;
 }
 
-export type Mutator = (random: Random, text: string, dictionary: readonly string[]) => string;
+type Mutator = (random: Random, text: string, dictionary: readonly string[]) => string;
 
 /** Rebuilds the line from its tokens after `change`; lines without tokens are returned as they are. */
 function onTokens(text: string, change: (list: string[]) => string[]): string {
@@ -41,7 +41,7 @@ function onTokens(text: string, change: (list: string[]) => string[]): string {
   return change(list).join('');
 }
 
-export const MUTATORS: Readonly<Record<string, Mutator>> = {
+const MUTATORS: Readonly<Record<string, Mutator>> = {
   swapTokens: (random, text) =>
     onTokens(text, (list) => {
       const a = random.int(0, list.length - 1);

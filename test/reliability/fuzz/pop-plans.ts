@@ -43,14 +43,14 @@ const POP3_VALID = [
   `USER ${VIRTUAL_USER}`, `PASS ${VIRTUAL_PASSWORD}`, 'PASS wrong', `APOP ${VIRTUAL_USER} {apop}`, `APOP ${VIRTUAL_USER} 00000000000000000000000000000000`, 'QUIT', '',
 ];
 
-export const POP3_DICTIONARY: readonly string[] = [...WEIRD_NUMBERS, ...EIGHT_BIT, ...POP3_VALID, '*', '=', '.', '..', '+OK', '-ERR', 'AGZ1enplcgBmdXp6LXBhc3M='];
+const POP3_DICTIONARY: readonly string[] = [...WEIRD_NUMBERS, ...EIGHT_BIT, ...POP3_VALID, '*', '=', '.', '..', '+OK', '-ERR', 'AGZ1enplcgBmdXp6LXBhc3M='];
 
 const POP2_VALID = [
   `HELO ${VIRTUAL_USER} ${VIRTUAL_PASSWORD}`, `FOLD ${FOLDER}`, 'FOLD INBOX', 'FOLD nosuch', 'FOLD ../x', 'READ', 'READ 1', 'READ 3', 'READ 99', 'RETR',
   'ACKS', 'ACKD', 'NACK', 'QUIT',
 ];
 
-export const POP2_DICTIONARY: readonly string[] = [...WEIRD_NUMBERS, ...EIGHT_BIT, ...POP2_VALID, FOLDER, 'INBOX', '~root', '/etc/passwd'];
+const POP2_DICTIONARY: readonly string[] = [...WEIRD_NUMBERS, ...EIGHT_BIT, ...POP2_VALID, FOLDER, 'INBOX', '~root', '/etc/passwd'];
 
 function lineEnd(random: Random): string {
   return random.chance(0.97) ? '\r\n' : random.pick(['\n', '\r', '', '\r\r\n']);
