@@ -93,8 +93,11 @@ async function raceSession(account: SystemAccount, config: string, record: RaceR
   let tag = 0;
   while (!done()) {
     const session = await preauthSession(account, config);
+    let selected = 'no mailbox';
     const send = async (command: string): Promise<string[]> => {
-      const responses = await session.client.command(`r${++tag}`, command, 120_000);
+      const responses = await session.client.command(`r${++tag}`, command, 120_000).catch((error: Error) => {
+        throw new Error(`${command} with ${selected} selected: ${error.message}`, { cause: error });
+      });
       const status = responses.at(-1) ?? '';
       assert.match(status, /^r\d+ (OK|NO)/, `${command}: ${status}`);
       // A lock held by a slow delivery is an answer, not a failure.
@@ -103,6 +106,7 @@ async function raceSession(account: SystemAccount, config: string, record: RaceR
     };
     for (let visit = 0; visit < 5 && !done(); visit++) {
       const readWrite = /\[READ-WRITE\]/.test((await send('SELECT INBOX')).at(-1) ?? '');
+      selected = `INBOX ${readWrite ? 'read-write' : 'read-only'}`;
       for (let step = 0; step < 4; step++) {
         // A client thinks between commands; a tight loop would starve the agents.
         await pause(random.int(10, 60));
