@@ -7,7 +7,7 @@ import type { Random } from '../../../bench/random';
 import { LiveServer, type Program } from './live';
 import { LineClient, serverLines } from './line-client';
 import { PAM_USER, VIRTUAL_USER } from './mail-area';
-import { count, endingProblems, mailboxProblems, permissionsFor, type Outcome, type Worker } from './outcome';
+import { count, endingProblems, mailboxProblems, type Outcome, type Worker } from './outcome';
 import type { PopPlan } from './pop-plans';
 
 export interface LineState {
@@ -18,21 +18,22 @@ export interface LineState {
   lines: number;
   /** The server ended the session (after its last answer). */
   ended: boolean;
+  /**
+   * Deletions were committed: POP3's QUIT or POP2's FOLD/QUIT answered after
+   * a DELE or ACKD. Before that, a hangup must leave every message in place.
+   */
+  committed: boolean;
 }
 
 export interface LineProtocol<S extends LineState> {
   readonly program: Program;
   readonly greeting: RegExp;
-  /** Commands that may legitimately remove messages. */
-  readonly removal: RegExp;
   /** How the server may refuse an unfinished last line at the end of input (an over-long one). */
   readonly lastRefusal: RegExp;
   initial(): S;
   /** Sends the lines one by one and checks each answer; returns when done or when the session ended. */
   converse(client: LineClient, greeting: string, lines: readonly string[], random: Random, state: S): Promise<void>;
 }
-
-const NEVER = /$^/;
 
 export async function runLineSession<S extends LineState>(protocol: LineProtocol<S>, worker: Worker, plan: PopPlan, random: Random): Promise<Outcome> {
   const users = plan.login === 'pam' ? [PAM_USER] : [VIRTUAL_USER];
@@ -65,7 +66,7 @@ export async function runLineSession<S extends LineState>(protocol: LineProtocol
   if (server.output.includes(worker.area.root)) state.problems.push(`a response names a path on the server (${worker.area.root}/...)`);
   if (client.unread > 0) state.problems.push(`${client.unread} bytes of output that answer nothing: ${JSON.stringify(server.output.toString('latin1').slice(-200))}`);
   if (state.ended) count(state.responses, 'closed');
-  state.problems.push(...(await mailboxProblems(worker, users, 'small', permissionsFor(state.sent, protocol.removal, NEVER))));
+  state.problems.push(...(await mailboxProblems(worker, users, 'small', { removal: state.committed, addition: false })));
   return {
     problems: state.problems,
     input: Buffer.from(state.sent, 'latin1'),

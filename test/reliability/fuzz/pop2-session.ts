@@ -15,14 +15,15 @@ const ANSWER = /^(\+|-|#\d+|=\d+)( .*)?$/;
 interface Pop2Client extends LineState {
   /** The octets the last "=n" announced while a message is pending RETR, else undefined. */
   announced: number | undefined;
+  /** An ACKD was answered; leaving the folder (FOLD, QUIT) then commits it. */
+  deleted: boolean;
 }
 
 const POP2: LineProtocol<Pop2Client> = {
   program: 'ipop2d',
   greeting: /^\+ POP2 /,
-  removal: /\bACKD\b/,
   lastRefusal: /^- [\x20-\x7e]*$/,
-  initial: () => ({ problems: [], responses: {}, sent: '', lines: 0, ended: false, announced: undefined }),
+  initial: () => ({ problems: [], responses: {}, sent: '', lines: 0, ended: false, committed: false, announced: undefined, deleted: false }),
   converse,
 };
 
@@ -79,6 +80,9 @@ async function answerTo(client: LineClient, line: string, state: Pop2Client): Pr
   }
   const kind = answer.startsWith('#') ? '#' : answer.startsWith('=') ? '=' : answer.slice(0, 1);
   count(state.responses, kind);
+  if (name === 'ACKD' && kind === '=') state.deleted = true;
+  // FOLD applies the folder's changes before it opens the next one, which may still fail.
+  if (name === 'FOLD' || (kind === '+' && name === 'QUIT')) state.committed ||= state.deleted;
   if (kind === '-' || (kind === '+' && name === 'QUIT')) return false;
   if (kind === '#') state.announced = undefined;
   if (kind === '=') {

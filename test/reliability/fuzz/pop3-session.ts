@@ -20,14 +20,15 @@ const MULTI_WITHOUT_ARGUMENT = new Set(['LIST', 'UIDL', 'AUTH']);
 interface Exchange extends LineState {
   /** The last status line, which may have announced the end. */
   last: string;
+  /** A DELE was accepted; QUIT then commits it. */
+  deleted: boolean;
 }
 
 const POP3: LineProtocol<Exchange> = {
   program: 'ipop3d',
   greeting: /^\+OK /,
-  removal: /\bDELE\b/,
   lastRefusal: /^-ERR [\x20-\x7e]*$/,
-  initial: () => ({ problems: [], responses: {}, sent: '', lines: 0, ended: false, last: '' }),
+  initial: () => ({ problems: [], responses: {}, sent: '', lines: 0, ended: false, committed: false, last: '', deleted: false }),
   converse,
 };
 
@@ -89,7 +90,12 @@ async function answerTo(client: LineClient, line: string, inSasl: boolean, excha
       return 'ended';
     }
   }
-  if (ok && command?.name === 'QUIT') return 'ended';
+  if (ok && command?.name === 'DELE') exchange.deleted = true;
+  if (ok && command?.name === 'RSET') exchange.deleted = false;
+  if (ok && command?.name === 'QUIT') {
+    exchange.committed = exchange.deleted;
+    return 'ended';
+  }
   return 'answer';
 }
 
