@@ -13,6 +13,8 @@ import { count, endingProblems, mailboxProblems, pause, permissionsFor, writeInP
 
 const REMOVAL = /\b(EXPUNGE|CLOSE|MOVE|RENAME|DELETE)\b/;
 const ADDITION = /\b(APPEND|COPY|MOVE|RENAME)\b/;
+/** How long a careful client waits for "+" before it sends a literal anyway. */
+const PACING_MS = 500;
 
 /** Follows the server's output as the session runs. */
 class Follower {
@@ -63,7 +65,7 @@ export async function runImapSession(worker: Worker, plan: ImapPlan, random: Ran
       for (const command of plan.commands) {
         if (!server.accepting) break;
         sent.push(command);
-        await writeInPieces(server, random, Buffer.from(command, 'latin1'));
+        await writeCommand(server, follower, random, command);
         if (random.chance(0.2)) await pause(random);
       }
     }
@@ -91,6 +93,24 @@ export async function runImapSession(worker: Worker, plan: ImapPlan, random: Ran
     closedByServer,
     label: `imap ${plan.kind} ${plan.login} ${plan.inbox} [${plan.mutations.join(',')}]`,
   };
+}
+
+/**
+ * Writes a command; now and then, as a careful client does, its literal data
+ * only after the server's "+" for a synchronizing literal (or its refusal).
+ * That wait only paces the client: a lying literal may get neither.
+ */
+async function writeCommand(server: LiveServer, follower: Follower, random: Random, command: string): Promise<void> {
+  const pieces = random.chance(0.5) ? command.split(/(?<=[^+]\}\r\n)/) : [command];
+  for (const [index, piece] of pieces.entries()) {
+    const from = follower.responses.length;
+    await writeInPieces(server, random, Buffer.from(piece, 'latin1'));
+    if (index === pieces.length - 1 || !server.accepting) continue;
+    await server.waitFor(() => {
+      follower.update();
+      return follower.responses.slice(from).some((response) => response.kind === 'continuation' || response.kind === 'tagged');
+    }, PACING_MS);
+  }
 }
 
 /** Sends each command after the previous one was answered (one line, one answer); a command left unanswered is a hang. */
