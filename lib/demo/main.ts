@@ -62,13 +62,16 @@ async function main(): Promise<number> {
     return 1;
   }
   const [imap, imaps, pop3, pop3s] = servers.map((server) => server.port) as [number, number, number, number];
-  if (files.created) say(`Made the demo mail store in ${files.dir}.`);
-  say(bannerText(files, { imap, imaps, pop3, pop3s }, HOST));
-
-  await new Promise<void>((done) => {
+  // Listen for the stop signals before the banner invites them: a signal
+  // that came between the two would take the default action and kill us.
+  const stopped = new Promise<void>((done) => {
     process.once('SIGINT', done);
     process.once('SIGTERM', done);
   });
+  if (files.created) say(`Made the demo mail store in ${files.dir}.`);
+  say(bannerText(files, { imap, imaps, pop3, pop3s }, HOST));
+
+  await stopped;
   say('Stopping: waiting for open sessions to end.');
   await Promise.all(servers.map((server) => server.close(2000)));
   return 0;
