@@ -137,7 +137,7 @@ export async function acquireDotLock(mailboxPath: string, timeoutMs: number): Pr
     }
     if (attempt === 'no-access') return undefined;
     if (attempt === 'locked') return heldLock(lockPath);
-    if (Date.now() >= deadline) throw new MailError('temporary', `Mailbox ${mailboxPath} is locked by another process`);
+    if (Date.now() >= deadline) throw new MailError('temporary', 'Mailbox is locked by another process');
     await sleep(RETRY_MS);
   }
 }

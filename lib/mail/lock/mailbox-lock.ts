@@ -56,7 +56,7 @@ async function takeDotLock(file: SharedFile, settings: LockSettings): Promise<He
 async function takeKernelLock(file: SharedFile, exclusive: boolean, deadline: number): Promise<void> {
   let wait = KERNEL_RETRY_MS;
   while (!tryKernelLock(file.fd, exclusive)) {
-    if (Date.now() >= deadline) throw new MailError('temporary', `Mailbox ${file.path} is locked by another process`);
+    if (Date.now() >= deadline) throw new MailError('temporary', 'Mailbox is locked by another process');
     await sleep(wait);
     wait = Math.min(wait * 2, 1000);
   }

@@ -51,7 +51,7 @@ export function lockWithHelper(helperPath: string, fd: number, mailboxPath: stri
       // then removes it again instead of leaving it behind.
       child.stdin?.end();
       setTimeout(() => child.kill('SIGTERM'), 200).unref();
-      finish(new MailError('temporary', `Mailbox ${mailboxPath} is locked by another process`));
+      finish(new MailError('temporary', 'Mailbox is locked by another process'));
     }, timeoutMs);
     child.on('error', (error) => finish({ failed: error.message }));
     child.stdin?.on('error', () => undefined);
