@@ -13,7 +13,7 @@ import { parseResponses, responseProblem } from './fuzz/imap-responses';
 import { runImapSession } from './fuzz/imap-session';
 import { PAM_USER, PREAUTH_USER, VIRTUAL_USER } from './fuzz/mail-area';
 
-const SESSIONS = sessionCount(800, 60000);
+const SESSIONS = sessionCount(1200, 60000);
 
 describe('imapd protocol fuzzing', () => {
   it(`answers ${SESSIONS} hostile sessions cleanly and keeps the mail`, { timeout: 6 * 3600_000 }, (t) =>

@@ -12,7 +12,7 @@ import { PAM_USER, VIRTUAL_USER } from './fuzz/mail-area';
 import { pop2Plan } from './fuzz/pop-plans';
 import { runPop2Session } from './fuzz/pop2-session';
 
-const SESSIONS = sessionCount(300, 15000);
+const SESSIONS = sessionCount(400, 15000);
 
 describe('ipop2d protocol fuzzing', () => {
   it(`answers ${SESSIONS} hostile sessions cleanly and keeps the mail`, { timeout: 6 * 3600_000 }, (t) =>

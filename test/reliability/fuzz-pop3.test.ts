@@ -11,7 +11,7 @@ import { PAM_USER, VIRTUAL_USER } from './fuzz/mail-area';
 import { pop3Plan } from './fuzz/pop-plans';
 import { runPop3Session } from './fuzz/pop3-session';
 
-const SESSIONS = sessionCount(400, 25000);
+const SESSIONS = sessionCount(600, 25000);
 
 describe('ipop3d protocol fuzzing', () => {
   it(`answers ${SESSIONS} hostile sessions cleanly and keeps the mail`, { timeout: 6 * 3600_000 }, (t) =>
