@@ -24,12 +24,12 @@ import { after, describe, it } from 'node:test';
 import { cachedMbox } from '../../bench/generate';
 import { Random } from '../../bench/random';
 import type { SystemAccount } from '../../lib/auth/passwd';
-import { sessionLockPath } from '../../lib/mail/lock/session';
 import { requireProgram, requireRoot } from '../helpers/require';
 import { scratch } from '../unit/mail/scratch';
 import { existsIn, fetchAll, logout, mailutilTotal, preauthSession, writeSuiteConfig, type ImapdSession } from './support/imapd';
 import { claimTestUser } from './support/claimed-user';
 import { readRawMailbox } from './support/raw-mbox';
+import { sessionLockHeld } from './support/session-lock';
 
 const STRESS = Boolean(process.env.STRESS);
 
@@ -261,8 +261,7 @@ function checkFiles(account: SystemAccount, places: Places, now: Contents, rawOr
   let posts = 0;
   for (const place of [places.source, places.moved]) {
     assert.equal(existsSync(`${place.path}.lock`), false, `no dot-lock left on ${place.name}`);
-    const stats = statSync(place.path);
-    assert.equal(existsSync(sessionLockPath(stats.dev, stats.ino)), false, `no session lock left on ${place.name}`);
+    assert.equal(sessionLockHeld(place.path), false, `no session lock held on ${place.name}`);
     posts += sweepHitchingPosts(place);
   }
   const raw = readRawMailbox(readFileSync(places.source.path));

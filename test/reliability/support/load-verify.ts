@@ -1,12 +1,12 @@
 // After the load: every mailbox of every user read through the library,
 // each message compared byte for byte with the ledger and counted, and no
 // lock left behind (dot-locks beside the mailboxes, UW's session lock in /tmp).
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import type { Config } from '../../../lib/config/config';
-import { sessionLockPath } from '../../../lib/mail/lock/session';
 import { openMailStore } from '../../../lib/mail/store';
 import type { MailUser } from '../../../lib/mail/types';
 import { FOLDERS, messageIdOf, type Ledger } from './load-ledger';
+import { sessionLockHeld } from './session-lock';
 
 export interface Verdict {
   readonly messages: number;
@@ -43,8 +43,7 @@ export async function verifyMailboxes(users: readonly MailUser[], config: Config
         else if (want !== have) problems.push(`${user.name}/${folder}: ${id} is there ${have} times, expected ${want}`);
       }
       const path = folder === 'INBOX' ? `${spool}/${user.name}` : `${user.home}/${folder}`;
-      const stats = statSync(path);
-      if (existsSync(sessionLockPath(stats.dev, stats.ino))) problems.push(`${user.name}/${folder}: session lock left in /tmp`);
+      if (sessionLockHeld(path)) problems.push(`${user.name}/${folder}: session lock still held`);
     }
   }
   for (const directory of [spool, ...users.map((user) => user.home)]) {
