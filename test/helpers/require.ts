@@ -19,6 +19,17 @@ export function requireRoot(t: TestContext): boolean {
   return requireThat(t, IS_ROOT, 'needs root (run as root, as CI does)');
 }
 
+/**
+ * The `skip` option of a describe block whose every test needs root: a
+ * reason on a developer machine, false as root; under CI a non-root run
+ * fails here instead of skipping.
+ */
+export function rootSuiteSkip(): string | false {
+  if (IS_ROOT) return false;
+  if (IS_CI) throw new Error('required under CI but unavailable: needs root (run as root, as CI does)');
+  return 'needs root (run as root, as CI does)';
+}
+
 export function requireProgram(t: TestContext, path: string, debianPackage: string): boolean {
   return requireThat(t, existsSync(path), `needs ${path} (Debian package ${debianPackage})`);
 }

@@ -13,7 +13,7 @@ import type { Socket } from 'node:net';
 import { after, before, describe, it, type TestContext } from 'node:test';
 import type { SuperServer } from '../../lib/inetd/superserver';
 import { ScriptClient } from '../helpers/client';
-import { IS_ROOT, requireRoot } from '../helpers/require';
+import { requireRoot, rootSuiteSkip } from '../helpers/require';
 import { LOOPBACK_PLAINTEXT, PASSWORD, PopHome, USER, startPop } from '../protocol/pop3/pop-home';
 
 const STRESS = process.env.STRESS !== undefined && process.env.STRESS !== '';
@@ -205,7 +205,7 @@ function streamAfter(start: string): (client: ScriptClient, socket: Socket) => P
   };
 }
 
-describe('resource limits', { skip: !IS_ROOT && 'needs root (run as root, as CI does)' }, () => {
+describe('resource limits', { skip: rootSuiteSkip() }, () => {
   before(async () => {
     home = new PopHome(SETTINGS);
     const filler = `${'x'.repeat(76)}\n`.repeat(Math.floor(BIG_MESSAGE_BYTES / 77));

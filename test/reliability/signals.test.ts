@@ -8,7 +8,7 @@ import type { ChildProcess } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import type { SuperServer } from '../../lib/inetd/superserver';
 import { ScriptClient } from '../helpers/client';
-import { IS_ROOT, requireRoot } from '../helpers/require';
+import { requireRoot, rootSuiteSkip } from '../helpers/require';
 import { SyslogListener } from '../helpers/syslog';
 import { LOOPBACK_PLAINTEXT, MESSAGES, PASSWORD, PopHome, USER, startPop } from '../protocol/pop3/pop-home';
 
@@ -52,7 +52,7 @@ function subjects(spool: string): string[] {
   return [...spool.matchAll(/^Subject: (.*)$/gm)].map((match) => match[1] ?? '').filter((subject) => !subject.startsWith("DON'T DELETE"));
 }
 
-describe('stop signals', { skip: !IS_ROOT && 'needs root (run as root, as CI does)' }, () => {
+describe('stop signals', { skip: rootSuiteSkip() }, () => {
   before(() => {
     syslog = SyslogListener.start();
   });

@@ -6,6 +6,7 @@ import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs
 import { after, describe, it } from 'node:test';
 import { commitRewrite, recoverJournal, type ApplyStep, type Rewrite } from '../../../lib/mail/mbox/journal';
 import { openShared } from '../../../lib/mail/mbox/shared-file';
+import { requireRoot } from '../../helpers/require';
 import { scratch } from './scratch';
 
 const area = scratch();
@@ -80,10 +81,7 @@ describe('journal recovery', () => {
 
 describe('a journal planted by someone else', () => {
   it('is never applied', async (t) => {
-    if (process.geteuid?.() !== 0) {
-      t.skip('needs root to make a file owned by another user');
-      return;
-    }
+    if (!requireRoot(t)) return; // to make a file owned by another user
     const { chownSync } = await import('node:fs');
     const path = area.file('planted');
     writeFileSync(path, OLD);
