@@ -2,7 +2,6 @@
 // arrays (62 bytes a message), so that 100,000 messages cost about 6 MB and
 // no message text is ever kept. Offsets are file positions; sizes are of the
 // CRLF form IMAP serves.
-import type { ScannedMessage } from './scanner';
 
 /** Session bits kept beside the status bits of status-headers.ts. */
 export const RECENT = 64;
@@ -73,20 +72,11 @@ export class MessageIndex {
 
   /** Appends a row; returns its index (0-based). */
   push(row: MessageRow): number {
-    if (this.length === this.capacity) this.grow();
-    const index = this.length++;
-    this.setPlacement(index, row);
-    this.servedHeader[index] = row.servedHeader;
-    this.servedBody[index] = row.servedBody;
-    this.time[index] = row.time;
-    this.uids[index] = row.uid;
-    this.bitsOf[index] = row.bits;
-    this.keywordMask[index] = row.keywords;
-    return index;
+    return this.pushScanned(row, row.uid, row.bits, row.keywords);
   }
 
   /** Appends a freshly scanned message (UID, bits and keyword mask decided by the caller). */
-  pushScanned(message: ScannedMessage, uid: number, bits: number, keywords: number): number {
+  pushScanned(message: MessageLayout, uid: number, bits: number, keywords: number): number {
     if (this.length === this.capacity) this.grow();
     const index = this.length++;
     this.setPlacement(index, message);
